@@ -1,0 +1,55 @@
+"""The four hooks a packager implements: this module is the plugin author's manual.
+
+A packager is a `satchel.Packager` subclass; its methods named after these hooks are its hook
+implementations (no decorator needed). They are validated when the packager is collected: a hook
+name that does not exist, a parameter the spec does not have, `**kwargs` or keyword-only
+parameters are collection errors. Most authors subclass `satchel.DefaultPackager`, which
+implements all four and dispatches to `pack_<artifact_type>` / `unpack_<artifact_type>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+PROJECT_NAME = "satchel"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def is_packable(obj: Any, artifact_type: str, configurations: dict[str, Any]) -> bool:
+    """Whether this packager can pack `obj` as `artifact_type` with these configurations.
+
+    Called only for packagers whose `PACKABLE_OBJECT_TYPE` matches `type(obj)`; the first
+    candidate (by priority) that answers True packs the object.
+    """
+
+
+@hookspec
+def pack(obj: Any, key: str, artifact_type: str, configurations: dict[str, Any]) -> Any:
+    """Pack `obj` under `key`; must not change `obj`.
+
+    For artifact type `result`, return the JSON-able value to log. Otherwise return
+    `(path, instructions)`: the payload (a file or folder, ideally written under
+    `self.staging_path(key, suffix)`) and a JSON-able dict handed back to `unpack`.
+    """
+
+
+@hookspec
+def unpack(item: Any, artifact_type: str, instructions: dict[str, Any]) -> Any:
+    """Turn the `satchel.Artifact` `item` (`item.local_path()`) back into an object.
+
+    `instructions` are what `pack` returned for it (empty for a plain file made outside
+    satchel); the type hint being served is `self.type_hint`.
+    """
+
+
+@hookspec
+def clear(paths: list[str]) -> None:
+    """Delete the paths this packager registered with `add_future_clearing_path`.
+
+    Called once when the run (or manager) that registered them ends, success or failure.
+    """

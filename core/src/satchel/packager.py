@@ -1,0 +1,91 @@
+"""`Packager`: the abstract base every packager subclasses, with the helpers core gives it."""
+
+from __future__ import annotations
+
+import shutil
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, ClassVar
+
+from satchel.context import current_call
+from satchel.errors import ClearingError
+
+
+class Packager(ABC):
+    """Packs objects of one type (or family) into artifacts and unpacks them back.
+
+    Its methods `is_packable`, `pack`, `unpack` and `clear` are its hook implementations (see
+    `satchel.hookspecs`). One instance serves every manager and run, so it keeps no per-call
+    state: use `staging_path`, `add_future_clearing_path` and `type_hint`, which read the call
+    in progress.
+    """
+
+    #: The type packed: a class, a dotted string (``"numpy.ndarray"``) resolved only once its
+    #: top-level module is imported, or a generic shape string (``"list[numpy.ndarray]"``).
+    #: Every collected class must set its own.
+    PACKABLE_OBJECT_TYPE: ClassVar[Any] = None
+    #: Pack subclasses of `PACKABLE_OBJECT_TYPE` too (default: the exact type only).
+    PACK_SUBCLASSES: ClassVar[bool] = False
+    #: 1 (most important) to 10; None means 5 for installed plugins, 3 for custom packagers.
+    PRIORITY: ClassVar[int | None] = None
+    #: Artifact type used when the log hint names none.
+    DEFAULT_PACKING_ARTIFACT_TYPE: ClassVar[str] = "object"
+    #: Artifact type used to unpack a plain file made outside satchel.
+    DEFAULT_UNPACKING_ARTIFACT_TYPE: ClassVar[str] = "object"
+
+    @classmethod
+    def get_supported_artifact_types(cls) -> list[str]:
+        """The artifact types this packager packs; override when there are others."""
+        return sorted({cls.DEFAULT_PACKING_ARTIFACT_TYPE, cls.DEFAULT_UNPACKING_ARTIFACT_TYPE})
+
+    # -- hooks -----------------------------------------------------------------------------
+
+    def is_packable(self, obj: Any, artifact_type: str, configurations: dict[str, Any]) -> bool:
+        """Whether `obj` (already of a matching type) can be packed as `artifact_type`."""
+        return artifact_type in self.get_supported_artifact_types()
+
+    @abstractmethod
+    def pack(self, obj: Any, key: str, artifact_type: str, configurations: dict[str, Any]) -> Any:
+        """Return the result value, or `(path, instructions)` for an artifact."""
+
+    @abstractmethod
+    def unpack(self, item: Any, artifact_type: str, instructions: dict[str, Any]) -> Any:
+        """Return the object stored in the artifact `item`."""
+
+    def clear(self, paths: list[str]) -> None:
+        """Delete the registered paths (files or folders); missing ones are already clear."""
+        for path in paths:
+            target = Path(path)
+            try:
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                else:
+                    target.unlink(missing_ok=True)
+            except OSError as error:
+                raise ClearingError(
+                    f"{type(self).__qualname__} could not clear {path}: {error}"
+                ) from error
+
+    # -- helpers for the call in progress --------------------------------------------------
+
+    def staging_path(self, key: str, suffix: str = "") -> Path:
+        """Where to write a payload (`<key><suffix>`, a file or a folder you create).
+
+        It is in a fresh folder satchel created for this call, on the store's filesystem, so
+        the payload is moved into place by a rename. While unpacking, it is a scratch path
+        (for extracting, say) that satchel removes when the run or manager is cleared.
+        """
+        return current_call("staging_path").folder / f"{key}{suffix}"
+
+    def add_future_clearing_path(self, path: str | Path) -> None:
+        """Delete `path` when the current run (or manager) ends, whether it succeeded or not."""
+        call = current_call("add_future_clearing_path")
+        call.workspace.register_clearing(self, Path(path))
+
+    @property
+    def type_hint(self) -> Any:
+        """The type hint being served by the `unpack` call in progress (None: no hint)."""
+        return current_call("type_hint").type_hint
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__qualname__}>"

@@ -1,0 +1,36 @@
+"""Versions worth recording: Python's, and a module's distribution (looked up once per process)."""
+
+from __future__ import annotations
+
+import functools
+import platform
+import sys
+
+
+def python_version() -> str:
+    """The running Python's version, e.g. ``3.11.7``."""
+    return platform.python_version()
+
+
+@functools.cache
+def _packages_distributions() -> dict[str, list[str]]:
+    import importlib.metadata
+
+    return importlib.metadata.packages_distributions()
+
+
+@functools.cache
+def distribution_of(module: str) -> tuple[str, str] | None:
+    """`(distribution, version)` that installed `module`'s top-level package, or None."""
+    top = module.partition(".")[0]
+    if top in sys.stdlib_module_names or top == "builtins":
+        return None
+    import importlib.metadata
+
+    for name in _packages_distributions().get(top, []):
+        try:
+            return name, importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    version = getattr(sys.modules.get(top), "__version__", None)
+    return (top, str(version)) if isinstance(version, str) else None
