@@ -8,17 +8,34 @@ import sys
 import traceback
 import warnings
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
-from satchel.errors import SatchelError
+from satchel.errors import PackagerCollectionError, SatchelError
+
+
+class UsageError(SatchelError):
+    """The command line itself is wrong (unknown command, missing option)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors become one line on stderr, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="satchel", description=__doc__)
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    commands = parser.add_subparsers(dest="command", required=True)
-    plugins = commands.add_parser("plugins", help="list installed packager plugins")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
+    )
+    parser = _Parser(prog="satchel", description=__doc__, parents=[common])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    plugins = commands.add_parser("plugins", parents=[common], help="list installed packager plugins")
     plugins.add_argument("--json", action="store_true", help="print JSON")
-    explain = commands.add_parser("explain", help="which packagers would take a type, and why")
+    explain = commands.add_parser(
+        "explain", parents=[common], help="which packagers would take a type, and why"
+    )
     explain.add_argument("--type", required=True, dest="type_name", help="a dotted type name")
     explain.add_argument("--artifact-type", default=None)
     return parser
@@ -27,14 +44,35 @@ def _parser() -> argparse.ArgumentParser:
 def _plugins(as_json: bool) -> int:
     from satchel.manager import PackagersManager
 
+    failure: PackagerCollectionError | None = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # failures are listed below, with their reasons
-        manager = PackagersManager()
-    plugins = [status.describe() for status in manager.plugins]
-    default = manager.packagers[-1].describe()
+        try:
+            manager = PackagersManager()
+        except PackagerCollectionError as error:  # still list what was found, then fail
+            failure, statuses = error, error.plugins
+        else:
+            statuses = manager.plugins
+    plugins = [status.describe() for status in statuses]
+    default = _default_packager()
     if as_json:
         print(json.dumps({"plugins": plugins, "default_packager": default}, indent=2))
-        return 0
+    else:
+        _print_plugins(plugins, default)
+    if failure is not None:
+        raise failure
+    return 0
+
+
+def _default_packager() -> dict[str, Any]:
+    from satchel.collection import PackagerRecord, check_class
+    from satchel.default_packager import DefaultPackager
+
+    priority, spec = check_class(DefaultPackager, 10)
+    return PackagerRecord(DefaultPackager, DefaultPackager(), priority, -1, spec).describe()
+
+
+def _print_plugins(plugins: list[dict[str, Any]], default: dict[str, Any]) -> None:
     if not plugins:
         print("no packager plugins installed; everything is pickled by the default packager")
     for plugin in plugins:
@@ -48,31 +86,37 @@ def _plugins(as_json: bool) -> int:
                 f"type {packager['type']}  artifact types {', '.join(packager['artifact_types'])}"
             )
     print(f"default: {default['class']}  artifact types {', '.join(default['artifact_types'])}")
-    return 0
 
 
 def _explain(type_name: str, artifact_type: str | None) -> int:
     from satchel.manager import PackagersManager
-    from satchel.type_hints import resolve_hint
+    from satchel.type_hints import hint_origin, resolve_hint
 
     try:
-        cls = resolve_hint(type_name)
+        hint = resolve_hint(type_name)
     except ValueError as error:
         raise SatchelError(str(error)) from None
-    print(PackagersManager().explain(cls, artifact_type))
+    cls = hint_origin(hint)
+    if cls is None:
+        raise SatchelError(f"{type_name!r} is not a type (it names a {type(hint).__qualname__})")
+    explanation = PackagersManager().explain(cls, artifact_type)
+    if cls is not hint:
+        explanation.object_type = str(hint)
+    print(explanation)
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; exit code 0 on success, else one line on stderr."""
-    args = _parser().parse_args(argv)
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
+        args = _parser().parse_args(argv)
         if args.command == "plugins":
             return _plugins(args.json)
         return _explain(args.type_name, args.artifact_type)
     except (SatchelError, OSError) as error:
-        if args.debug:
+        if debug:
             traceback.print_exc()
         message = " ".join(str(error).split())
         print(f"satchel: {type(error).__name__}: {message}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(error, UsageError) else 1

@@ -21,10 +21,14 @@ from satchel.packager import Packager
 from satchel.type_hints import TypeSpec, resolve_dotted
 
 HOOK_NAMES = ("is_packable", "pack", "unpack", "clear")
+#: Each hook's parameters, in order: satchel calls the chosen implementation directly, by position.
+_HOOK_PARAMETERS = {
+    hook: tuple(inspect.signature(getattr(hookspecs, hook)).parameters) for hook in HOOK_NAMES
+}
 _BASE_NAMES = frozenset(dir(DefaultPackager))
 
 
-class CollectionProblem(Exception):
+class CollectionProblem(Exception):  # noqa: N818 - internal: becomes a warning or an error
     """Why one plugin or packager class could not be collected (becomes a warning or error)."""
 
 
@@ -130,12 +134,16 @@ def load_classes(target: Any) -> list[type[Packager]]:
     except ImportError as error:
         if "." not in text or (error.name and not text.startswith(error.name)):
             raise CollectionProblem(f"cannot import {text!r}: {error}") from error
+        import_error = error
     else:
         return _module_classes(module)
     try:
         return [resolve_dotted(text, import_modules=True)]
     except LookupError as error:
-        raise CollectionProblem(str(error)) from error
+        raise CollectionProblem(
+            f"{text!r} is neither an importable module ({_describe(import_error)}) nor a class "
+            f"in one ({error})"
+        ) from error
     except Exception as error:  # the plugin's module raised while importing
         raise CollectionProblem(f"importing {text!r} failed: {_describe(error)}") from error
 
@@ -195,7 +203,8 @@ def _check_hooks(cls: type, name: str) -> None:
         function = inspect.getattr_static(cls, hook)
         if isinstance(function, (staticmethod, classmethod)):
             raise CollectionProblem(f"{name}.{hook} must be a plain method")
-        for parameter in inspect.signature(function).parameters.values():
+        parameters = list(inspect.signature(function).parameters.values())
+        for parameter in parameters:
             if parameter.kind in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
                 raise CollectionProblem(
                     f"{name}.{hook} takes {parameter}: hooks take named parameters only "
@@ -206,6 +215,17 @@ def _check_hooks(cls: type, name: str) -> None:
                     f"{name}.{hook} has keyword-only parameter {parameter.name!r}; "
                     f"see satchel.hookspecs.{hook}"
                 )
+        names = tuple(parameter.name for parameter in parameters[1:])  # after self
+        expected = _HOOK_PARAMETERS[hook]
+        unknown_required = [
+            p.name for p in parameters[1:] if p.name not in expected and p.default is p.empty
+        ]
+        if names != expected and not unknown_required:  # pluggy reports unknown required ones
+            raise CollectionProblem(
+                f"{name}.{hook}{inspect.signature(function)} must take (self, "
+                f"{', '.join(expected)}) in this order: satchel calls hooks with every argument, "
+                f"by position (see satchel.hookspecs.{hook})"
+            )
     for attribute in dir(cls):
         if attribute.startswith("_") or attribute in _BASE_NAMES:
             continue
@@ -213,7 +233,7 @@ def _check_hooks(cls: type, name: str) -> None:
         if not callable(value):
             continue
         marked = getattr(value, hookspecs.PROJECT_NAME + "_impl", None) is not None
-        guess = difflib.get_close_matches(attribute, HOOK_NAMES, n=1, cutoff=0.8)
+        guess = difflib.get_close_matches(attribute, HOOK_NAMES, n=1, cutoff=0.85)
         prefix = attribute.split("_", 1)[0]
         if attribute.startswith(("pack_", "unpack_")):
             continue

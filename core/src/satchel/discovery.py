@@ -50,9 +50,10 @@ def find_entry_points(group: str = GROUP) -> list[EntryPoint]:
                 continue
             seen.add(key)
             text = _read(os.path.join(path, "entry_points.txt"))
-            if text is None:
-                continue
-            for ep_name, value in _section(text, group):
+            pairs = _section(text, group) if text is not None else []
+            if pairs:  # the folder name is normalized (underscores): the metadata has the real name
+                distribution = _metadata_name(path) or distribution
+            for ep_name, value in pairs:
                 found.append(EntryPoint(ep_name, value, distribution, version))
     found.sort(key=lambda ep: (normalize(ep.distribution), ep.name))
     return found
@@ -82,6 +83,17 @@ def _name_and_version(path: str, folder_name: str) -> tuple[str, str]:
     return name, version or "unknown"
 
 
+def _metadata_name(path: str) -> str | None:
+    """The `Name:` header of a distribution's METADATA (or PKG-INFO)."""
+    metadata = _read(os.path.join(path, "METADATA")) or _read(os.path.join(path, "PKG-INFO"))
+    for line in (metadata or "").splitlines():
+        if line.startswith("Name:"):
+            return line[5:].strip()
+        if not line.strip():
+            break
+    return None
+
+
 def _section(text: str, group: str) -> list[tuple[str, str]]:
     """`(name, value)` pairs of one section of an entry_points.txt (INI format)."""
     pairs: list[tuple[str, str]] = []
@@ -99,7 +111,3 @@ def _section(text: str, group: str) -> list[tuple[str, str]]:
             pairs.append((name.strip(), value))
     return pairs
 
-
-def pythonpath_hint() -> str:
-    """Where discovery looked, for error messages."""
-    return os.pathsep.join(path for path in sys.path if path)

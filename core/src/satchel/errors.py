@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SatchelError(Exception):
     """Base class of every error satchel raises."""
 
 
 class PackagerCollectionError(SatchelError):
-    """A mandatory packager could not be collected; names each failed plugin and the cause."""
+    """A mandatory packager could not be collected; names each failed plugin and the cause.
+
+    `plugins` holds the status of every plugin tried, loaded or not (for `satchel plugins`).
+    """
+
+    def __init__(self, *args: object, plugins: list[Any] | None = None) -> None:
+        super().__init__(*args)
+        self.plugins: list[Any] = list(plugins or [])
 
 
 class PackingError(SatchelError):
-    """An object could not be packed under the given log hint."""
+    """An object could not be packed under the given log hint.
+
+    `outputs` holds what was packed anyway when several outputs were packed at once.
+    """
+
+    def __init__(self, *args: object, outputs: list[Any] | None = None) -> None:
+        super().__init__(*args)
+        self.outputs: list[Any] = list(outputs or [])
 
 
 class UnpackingError(SatchelError):

@@ -85,6 +85,8 @@ def check_key(key: str, hint: Any = None) -> str:
         raise LogHintError(
             f"invalid key {key!r}{where}: use letters, digits, '_', '-' and '.' only"
         )
+    if key in (".", ".."):  # a path step, not a name, in URIs and payload paths
+        raise LogHintError(f"invalid key {key!r}: '.' and '..' are not names; use a word")
     return key
 
 

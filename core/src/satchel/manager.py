@@ -36,7 +36,14 @@ from satchel.explanation import Explanation
 from satchel.hashing import copy_payload, hash_path
 from satchel.log_hints import LogHint, LogHintLike, check_key, parse_log_hint, parse_log_hints, split_outputs
 from satchel.selection import TypeIndex
-from satchel.type_hints import hint_members, hint_origin, is_any, object_type_name, resolve_dotted, resolve_hint
+from satchel.type_hints import (
+    hint_members,
+    hint_origin,
+    is_any,
+    object_type_name,
+    resolve_dotted,
+    resolve_hint,
+)
 from satchel.versions import distribution_of, python_version
 from satchel.workspace import Workspace
 
@@ -101,14 +108,17 @@ class PackagersManager:
         items = [packagers] if isinstance(packagers, (str, type)) else list(packagers)
         failures = []
         for item in items:
-            label = item if isinstance(item, str) else f"{item.__module__}.{item.__qualname__}"
+            if isinstance(item, type):
+                label = f"{item.__module__}.{item.__qualname__}"
+            else:
+                label = item if isinstance(item, str) else repr(item)
             status = PluginStatus(label, label, mandatory=mandatory)
             self._plugins.append(status)
             self._load(status, item, default_priority)
             if status.status != "loaded" and mandatory:
                 failures.append(status)
         if failures:
-            raise PackagerCollectionError(_collection_message(failures))
+            raise PackagerCollectionError(_collection_message(failures), plugins=self.plugins)
 
     def _collect_installed(self) -> None:
         disabled = _names_from_env("SATCHEL_DISABLE_PLUGINS")
@@ -140,7 +150,7 @@ class PackagersManager:
             self._plugins.append(status)
             failures.append(status)
         if failures:
-            raise PackagerCollectionError(_collection_message(failures))
+            raise PackagerCollectionError(_collection_message(failures), plugins=self.plugins)
 
     def _load(self, status: PluginStatus, target: Any, default_priority: int) -> None:
         records: list[PackagerRecord] = []
@@ -194,6 +204,7 @@ class PackagersManager:
     def _pack_hint(self, obj: Any, hint: LogHint) -> Any:
         if hint.star == 0:
             return self._pack_one(obj, hint)
+        bad_keys: list[str] = []
         if hint.star == 1:
             if isinstance(obj, (str, bytes, bytearray, Mapping)) or not isinstance(obj, Iterable):
                 suggestion = " (use '**' for each value of a dict)" if isinstance(obj, Mapping) else ""
@@ -213,21 +224,22 @@ class PackagersManager:
                 key = f"{hint.key}{name}"
                 try:
                     check_key(key)
-                except SatchelError as error:
-                    raise PackingError(f"'**{hint.key}': {error}") from None
+                except SatchelError as error:  # the other values are still logged
+                    bad_keys.append(f"'**{hint.key}': {error}")
+                    continue
                 pairs.append((value, hint.with_key(key)))
-        if not pairs:
+        if not pairs and not bad_keys:
             warnings.warn(
                 f"{'*' * hint.star}{hint.key!r} got an empty {type(obj).__qualname__}; "
                 "nothing was logged",
                 SatchelWarning,
                 stacklevel=3,
             )
-        return self._pack_many(pairs)
+        return self._pack_many(pairs, bad_keys)
 
-    def _pack_many(self, pairs: list[tuple[Any, LogHint]]) -> list[Any]:
+    def _pack_many(self, pairs: list[tuple[Any, LogHint]], failures: list[str] | None = None) -> list[Any]:
         outputs: list[Any] = []
-        failures: list[str] = []
+        failures = list(failures or ())
         for value, hint in pairs:
             try:
                 packed = self._pack_hint(value, hint)
@@ -236,9 +248,7 @@ class PackagersManager:
                 continue
             outputs.extend(packed) if isinstance(packed, list) else outputs.append(packed)
         if failures:
-            error = PackingError("; ".join(failures))
-            error.outputs = outputs  # type: ignore[attr-defined]
-            raise error
+            raise PackingError("; ".join(failures), outputs=outputs)
         return outputs
 
     def _pack_one(self, obj: Any, hint: LogHint) -> Any:
@@ -426,7 +436,7 @@ class PackagersManager:
                 attempts.append(str(error))
         seen: set[tuple[str, str, int]] = set()
         for position, member in enumerate(members):
-            records = self._index.for_hint(member) + [self._default]
+            records = [*self._index.for_hint(member), self._default]
             if stored is not None and _fits(stored, item, member):
                 records.insert(0, stored)
             for record in records:
@@ -434,8 +444,10 @@ class PackagersManager:
                     artifact_type, instructions = item.kind, item.instructions
                 else:
                     kind = item.kind
-                    artifact_type = kind if kind in record.artifact_types else record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
-                    instructions = item.instructions if artifact_type == "object" == kind else {}
+                    artifact_type = (
+                        kind if kind in record.artifact_types else record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
+                    )
+                    instructions = item.instructions if _shares_format(record, item, artifact_type) else {}
                 marker = (record.name, artifact_type or "", position)
                 if marker in seen or artifact_type is None:
                     continue
@@ -443,7 +455,12 @@ class PackagersManager:
                 yield record, member, artifact_type, instructions
 
     def _unpack_with(
-        self, record: PackagerRecord, item: Artifact, artifact_type: str | None, instructions: dict[str, Any], hint: Any
+        self,
+        record: PackagerRecord,
+        item: Artifact,
+        artifact_type: str | None,
+        instructions: dict[str, Any],
+        hint: Any,
     ) -> Any:
         if artifact_type is None:
             raise UnpackingError(f"artifact {item.key!r} records no artifact type")
@@ -511,6 +528,23 @@ def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
     return fits
 
 
+#: Artifact types whose payload and instructions core defines, whichever packager wrote them.
+_CORE_FORMATS = frozenset({"object", "path"})
+
+
+def _shares_format(record: PackagerRecord, item: Artifact, artifact_type: str) -> bool:
+    """Whether `item`'s instructions mean the same to `record` as to the packager that packed it.
+
+    True for the formats core defines (`object` pickles, `path` payloads) and for sibling
+    packagers of one module (a list read under a `tuple` hint), when the artifact type is the same.
+    """
+    if artifact_type != item.kind:
+        return False
+    if artifact_type in _CORE_FORMATS:
+        return True
+    return (item.packager or "").rpartition(".")[0] == record.cls.__module__
+
+
 def _names_from_env(variable: str) -> set[str]:
     return {name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()}
 
@@ -537,7 +571,11 @@ def _source(record: PackagerRecord) -> str:
 
 
 def _hint_text(hint: Any) -> str:
-    return hint if isinstance(hint, str) else getattr(hint, "__qualname__", None) or repr(hint)
+    if isinstance(hint, str):
+        return hint
+    if isinstance(hint, type):  # a plain class; `list[int]` and unions keep their arguments
+        return hint.__qualname__
+    return repr(hint)
 
 
 def _collection_message(failures: list[PluginStatus]) -> str:

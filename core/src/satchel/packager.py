@@ -17,7 +17,8 @@ class Packager(ABC):
     Its methods `is_packable`, `pack`, `unpack` and `clear` are its hook implementations (see
     `satchel.hookspecs`). One instance serves every manager and run, so it keeps no per-call
     state: use `staging_path`, `add_future_clearing_path` and `type_hint`, which read the call
-    in progress.
+    in progress (from the thread running the hook: a worker thread you start must be handed
+    the paths it needs).
     """
 
     #: The type packed: a class, a dotted string (``"numpy.ndarray"``) resolved only once its

@@ -7,6 +7,7 @@ candidates for `type(obj)` are found by walking its MRO once and cached.
 from __future__ import annotations
 
 import sys
+import threading
 import warnings
 from typing import Any, get_args
 
@@ -23,21 +24,24 @@ class TypeIndex:
         self._pending: list[PackagerRecord] = []
         self._pending_modules: tuple[str, ...] = ()
         self._cache: dict[type, tuple[PackagerRecord, ...]] = {}
+        self._lock = threading.RLock()  # resolving pending types may race between threads
 
     def add(self, record: PackagerRecord) -> None:
         """Index a packager (replacing any earlier one of the same class)."""
-        self.remove(record.name)
-        if not self._try_resolve(record):
-            self._pending.append(record)
-            self._pending_modules = tuple(sorted({m for r in self._pending for m in r.spec.modules()}))
-        self._cache.clear()
+        with self._lock:
+            self.remove(record.name)
+            if not self._try_resolve(record):
+                self._pending.append(record)
+                self._pending_modules = tuple(sorted({m for r in self._pending for m in r.spec.modules()}))
+            self._cache.clear()
 
     def remove(self, name: str) -> None:
         """Forget the packager class called `name`."""
-        for records in self._by_origin.values():
-            records[:] = [record for record in records if record.name != name]
-        self._pending = [record for record in self._pending if record.name != name]
-        self._cache.clear()
+        with self._lock:
+            for records in self._by_origin.values():
+                records[:] = [record for record in records if record.name != name]
+            self._pending = [record for record in self._pending if record.name != name]
+            self._cache.clear()
 
     @property
     def pending(self) -> list[PackagerRecord]:
@@ -85,15 +89,24 @@ class TypeIndex:
                 stacklevel=4,
             )
             return True  # unresolvable for good: stop trying
-        if resolved is None or not isinstance(resolved.origin, type):
+        if resolved is None:
             return False
+        if not isinstance(resolved.origin, type):
+            warnings.warn(
+                f"{record.name}.PACKABLE_OBJECT_TYPE {str(record.spec)!r} names "
+                f"{resolved.origin!r}, which is not a class; the packager is never chosen",
+                SatchelPluginWarning,
+                stacklevel=4,
+            )
+            return True  # unusable for good: stop trying
         record.resolved = resolved
         self._by_origin.setdefault(resolved.origin, []).append(record)
         return True
 
     def _resolve_pending(self) -> None:
-        still = [record for record in self._pending if not self._try_resolve(record)]
-        if len(still) != len(self._pending):
-            self._pending = still
-            self._pending_modules = tuple(sorted({m for r in still for m in r.spec.modules()}))
-            self._cache.clear()
+        with self._lock:
+            still = [record for record in self._pending if not self._try_resolve(record)]
+            if len(still) != len(self._pending):
+                self._pending = still
+                self._pending_modules = tuple(sorted({m for r in still for m in r.spec.modules()}))
+                self._cache.clear()

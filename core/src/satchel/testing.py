@@ -44,6 +44,7 @@ def check_packager(
     """
     same = assert_equal or _same
     name = f"{packager_cls.__module__}.{packager_cls.__qualname__}"
+    explicit = artifact_types is not None
     types = list(artifact_types or packager_cls.get_supported_artifact_types())
     assert types, f"{name} supports no artifact type"
     for index, sample in enumerate(samples):
@@ -60,6 +61,7 @@ def check_packager(
                     where = f"{label} as {artifact_type!r}"
                     chosen = manager.explain(sample, artifact_type).chosen
                     if chosen != name:
+                        assert not explicit, f"{where}: {name} is not chosen (chosen: {chosen})"
                         continue  # the packager declines this artifact type for this sample
                     packed_any = True
                     _check_round_trip(manager, sample, before, artifact_type, same, where)
@@ -82,7 +84,7 @@ def _check_round_trip(
     same: Callable[[Any, Any], None],
     where: str,
 ) -> None:
-    for attempt in (1, 2):  # packing the same object twice works
+    for _ in (1, 2):  # packing the same object twice works
         out = manager.pack(sample, {"key": "sample", "artifact_type": artifact_type})
         try:
             same(before, sample)

@@ -160,10 +160,12 @@ def resolve_hint(hint: Any, namespace: dict[str, Any] | None = None) -> Any:
     if not isinstance(hint, str):
         return hint
     text = hint.strip()
+    if text == "None":  # `int | None`: builtins' None is a value, not a type
+        return type(None)
     if namespace is not None:
         try:
-            return eval(text, dict(namespace))  # noqa: S307 - the user's own annotation
-        except Exception:  # noqa: BLE001 - fall back to a dotted path
+            return eval(text, dict(namespace))  # the user's own annotation, in its own globals
+        except Exception:  # not resolvable there: fall back to a dotted path, then builtins
             pass
     members = _split_union(text)
     if len(members) > 1:
@@ -172,7 +174,8 @@ def resolve_hint(hint: Any, namespace: dict[str, Any] | None = None) -> Any:
         spec = TypeSpec.parse(text).resolve(import_modules=True)
     except (LookupError, ValueError) as error:
         raise ValueError(f"cannot resolve type hint {hint!r}: {error}") from None
-    assert spec is not None
+    if spec is None:
+        raise ValueError(f"cannot resolve type hint {hint!r}: it names no type")
     return _as_hint(spec)
 
 

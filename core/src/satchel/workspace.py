@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -15,6 +16,16 @@ from satchel.errors import ClearingError, SatchelWarning
 
 if TYPE_CHECKING:
     from satchel.packager import Packager
+
+
+_LIVE_ROOTS: set[Path] = set()
+
+
+@atexit.register
+def _remove_uncleared_roots() -> None:
+    """A manager never cleared must not leave its folder behind when Python exits."""
+    for root in list(_LIVE_ROOTS):
+        shutil.rmtree(root, ignore_errors=True)
 
 
 class Workspace:
@@ -40,6 +51,7 @@ class Workspace:
                 if self._parent is not None:
                     self._parent.mkdir(parents=True, exist_ok=True)
                 self._root = Path(tempfile.mkdtemp(prefix="satchel-", dir=self._parent))
+                _LIVE_ROOTS.add(self._root)
             return self._root
 
     def new_folder(self, label: str) -> Path:
@@ -54,7 +66,8 @@ class Workspace:
 
     def protect(self, path: str | Path) -> None:
         """Never delete `path`, what it contains or what contains it (the user's own data)."""
-        self._protected.add(_absolute(Path(path)))
+        with self._lock:  # also its real path: a packager may register the resolved form
+            self._protected.update({_absolute(Path(path)), Path(os.path.realpath(path))})
 
     def register_clearing(self, packager: Packager, path: Path) -> None:
         """Record `path` to be cleared by `packager` when the workspace is cleared."""
@@ -72,9 +85,10 @@ class Workspace:
         with self._lock:
             clearing, self._clearing = self._clearing, {}
             root, self._root = self._root, None
+            protected = list(self._protected)
         failures: list[str] = []
         for packager, paths in clearing.values():
-            allowed = [str(path) for path in paths if not self._refuse(packager, path)]
+            allowed = [str(path) for path in paths if not _refuse(packager, path, protected)]
             if not allowed:
                 continue
             try:
@@ -83,20 +97,24 @@ class Workspace:
                 failures.append(f"{type(packager).__qualname__}: {error}")
         if root is not None:
             shutil.rmtree(root, ignore_errors=True)
+            _LIVE_ROOTS.discard(root)
         if failures:
             raise ClearingError("clearing failed: " + "; ".join(failures))
 
-    def _refuse(self, packager: Packager, path: Path) -> bool:
-        for protected in self._protected:
-            if _is_within(path, protected) or _is_within(protected, path):
-                warnings.warn(
-                    f"{type(packager).__qualname__} registered {path} for clearing, but it is "
-                    f"(or holds) {protected}, which the user gave satchel; it was left in place",
-                    SatchelWarning,
-                    stacklevel=3,
-                )
-                return True
-        return False
+
+def _refuse(packager: Packager, path: Path, protected_paths: list[Path]) -> bool:
+    """Whether `path` is (or holds, or lies in) a path the user gave satchel; warns if so."""
+    real = Path(os.path.realpath(path))
+    for protected in protected_paths:
+        if any(_is_within(form, protected) or _is_within(protected, form) for form in (path, real)):
+            warnings.warn(
+                f"{type(packager).__qualname__} registered {path} for clearing, but it is "
+                f"(or holds) {protected}, which the user gave satchel; it was left in place",
+                SatchelWarning,
+                stacklevel=4,
+            )
+            return True
+    return False
 
 
 def _absolute(path: Path) -> Path:

@@ -1,0 +1,426 @@
+"""Collecting packagers: the forms a packager can be named in, and every way collection fails."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from satchel import (
+    DefaultPackager,
+    PackagerCollectionError,
+    PackagersManager,
+    SatchelPluginWarning,
+)
+
+GOOD_MODULE = """
+    from satchel import DefaultPackager, Packager
+
+    class Thing:
+        pass
+
+    class ThingPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = Thing
+
+    class OtherPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = complex
+        PRIORITY = 7
+
+    class _HiddenPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = bytes
+
+    Imported = Packager  # a Packager bound in this module, but not defined here
+    from satchel import DefaultPackager as AlsoImported
+"""
+
+
+def collected_names(mgr: PackagersManager) -> list[str]:
+    return [record.name for record in mgr.packagers]
+
+
+def test_class_is_collected_with_custom_default_priority(manager):
+    class IntPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+    manager.collect_packagers([IntPackager])
+    record = manager.packagers[0]
+    assert record.cls is IntPackager
+    assert record.priority == 3
+    assert manager.plugins[-1].status == "loaded"
+
+
+def test_a_single_class_need_not_be_in_a_list(manager):
+    class IntPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+    manager.collect_packagers(IntPackager, default_priority=8)
+    assert manager.packagers[0].cls is IntPackager
+    assert manager.packagers[0].priority == 8
+
+
+def test_dotted_class_path(manager, make_module):
+    name = make_module(GOOD_MODULE)
+    manager.collect_packagers([f"{name}.ThingPackager"])
+    assert collected_names(manager)[:-1] == [f"{name}.ThingPackager"]
+
+
+def test_module_colon_class(manager, make_module):
+    name = make_module(GOOD_MODULE)
+    manager.collect_packagers([f"{name}:OtherPackager"])
+    assert collected_names(manager)[:-1] == [f"{name}.OtherPackager"]
+    assert manager.packagers[0].priority == 7
+
+
+def test_star_collects_only_public_classes_defined_in_the_module(manager, make_module):
+    name = make_module(GOOD_MODULE)
+    manager.collect_packagers([f"{name}.*"])
+    assert sorted(collected_names(manager)[:-1]) == [f"{name}.OtherPackager", f"{name}.ThingPackager"]
+    # the default packager is last, and only once
+    assert collected_names(manager)[-1] == "satchel.default_packager.DefaultPackager"
+    assert collected_names(manager).count("satchel.default_packager.DefaultPackager") == 1
+
+
+def test_bare_module_name_collects_like_star(manager, make_module):
+    name = make_module(GOOD_MODULE)
+    manager.collect_packagers([name])
+    assert len(manager.packagers) == 3
+
+
+def test_star_on_a_module_without_packagers_fails(manager, make_module):
+    name = make_module("X = 1\n")
+    with pytest.warns(SatchelPluginWarning, match="defines no public Packager subclass"):
+        manager.collect_packagers([f"{name}.*"])
+    assert manager.plugins[-1].status == "failed"
+
+
+def test_collecting_the_same_class_twice_keeps_one(manager):
+    class IntPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+    manager.collect_packagers([IntPackager])
+    manager.collect_packagers([IntPackager])
+    assert [r.cls for r in manager.packagers] == [IntPackager, DefaultPackager]
+    assert manager.explain(1).candidates[0]["packager"].endswith("IntPackager")
+    assert len(manager.explain(1).candidates) == 2
+
+
+# -- validation failures --------------------------------------------------------------------
+
+
+def _fails(mgr: PackagersManager, target, match: str) -> str:
+    with pytest.warns(SatchelPluginWarning, match=match) as caught:
+        mgr.collect_packagers([target])
+    assert mgr.plugins[-1].status == "failed"
+    assert len(mgr.packagers) == 1  # only the default packager
+    return str(caught[0].message)
+
+
+def test_class_without_its_own_packable_object_type(manager):
+    class IntPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+    class Forgot(IntPackager):
+        pass
+
+    message = _fails(manager, Forgot, "sets no PACKABLE_OBJECT_TYPE of its own")
+    assert "Forgot" in message
+
+
+def test_a_plain_default_packager_subclass_is_refused(manager):
+    class Bare(DefaultPackager):
+        pass
+
+    _fails(manager, Bare, "PACKABLE_OBJECT_TYPE")
+
+
+@pytest.mark.parametrize("priority", [0, 11, "3", True, 2.5, -1])
+def test_bad_priority(manager, priority):
+    cls = type("Bad", (DefaultPackager,), {"PACKABLE_OBJECT_TYPE": int, "PRIORITY": priority})
+    message = _fails(manager, cls, "PRIORITY must be an int from 1 to 10")
+    assert repr(priority) in message
+
+
+@pytest.mark.parametrize("priority", [1, 10])
+def test_priority_bounds_are_accepted(manager, priority):
+    cls = type("Ok", (DefaultPackager,), {"PACKABLE_OBJECT_TYPE": int, "PRIORITY": priority})
+    manager.collect_packagers([cls])
+    assert manager.packagers[0].priority == priority
+
+
+@pytest.mark.parametrize("default_priority", [0, 11, True, "3"])
+def test_bad_default_priority_is_refused(manager, default_priority):
+    with pytest.raises(ValueError, match="default_priority"):
+        manager.collect_packagers([], default_priority=default_priority)
+
+
+def test_abstract_class(manager):
+    from satchel import Packager
+
+    class Half(Packager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def pack(self, obj, key, artifact_type, configurations):
+            return obj
+
+    message = _fails(manager, Half, "does not implement")
+    assert "unpack" in message
+
+
+def test_unparsable_packable_object_type(manager):
+    cls = type("Bad", (DefaultPackager,), {"PACKABLE_OBJECT_TYPE": "list[int"})
+    _fails(manager, cls, "PACKABLE_OBJECT_TYPE")
+
+
+def test_not_a_packager(manager):
+    class NotOne:
+        PACKABLE_OBJECT_TYPE = int
+
+    _fails(manager, NotOne, "is not a satchel.Packager subclass")
+
+
+@pytest.mark.parametrize("target", ["  ", 3, None])
+def test_not_a_class_or_path(manager, target):
+    _fails(manager, target, "is not a packager class or a dotted path")
+
+
+@pytest.mark.parametrize(
+    ("method", "suggestion"),
+    [("is_packabel", "is_packable"), ("unpak", "unpack"), ("upack_file", "unpack_file")],
+)
+def test_misspelled_hook(manager, method, suggestion):
+    cls = type(
+        "Typo",
+        (DefaultPackager,),
+        {"PACKABLE_OBJECT_TYPE": int, method: lambda self, *a: None},
+    )
+    message = _fails(manager, cls, "is not a satchel hook")
+    assert f"did you mean {suggestion!r}" in message
+    assert method in message
+
+
+def test_marked_method_that_is_no_hook(manager):
+    from satchel.hookspecs import hookimpl
+
+    class Marked(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        @hookimpl
+        def frobnicate(self, obj):
+            return obj
+
+    _fails(manager, Marked, "frobnicate is not a satchel hook")
+
+
+def test_helper_methods_are_allowed(manager):
+    class Helpers(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def pack_text(self, obj, key):
+            return None
+
+        def unpack_text(self, item):
+            return None
+
+        def to_json(self, obj):
+            return obj
+
+        def read_payload(self, path):
+            return path
+
+    manager.collect_packagers([Helpers])
+    assert manager.packagers[0].cls is Helpers
+
+
+def test_extra_hook_argument_is_rejected_by_pluggy(manager):
+    class Extra(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def pack(self, obj, key, artifact_type, configurations, extra):
+            return super().pack(obj, key, artifact_type, configurations)
+
+    message = _fails(manager, Extra, "extra")
+    assert "pack" in message
+
+
+def test_extra_hook_argument_with_a_default_is_rejected(manager):
+    class Extra(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def is_packable(self, obj, artifact_type, configurations, strict=False):
+            return True
+
+    _fails(manager, Extra, "is_packable")
+
+
+def test_hook_parameters_out_of_order_are_rejected(manager):
+    """satchel calls the chosen hook directly, by position: a swapped order would swap values."""
+
+    class Swapped(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def pack(self, key, obj, artifact_type, configurations):
+            return super().pack(obj, key, artifact_type, configurations)
+
+    _fails(manager, Swapped, "in this order")
+
+
+def test_hook_with_missing_parameters_is_rejected(manager):
+    class Fewer(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def is_packable(self, obj, artifact_type):
+            return True
+
+    _fails(manager, Fewer, "is_packable")
+
+
+@pytest.mark.parametrize(
+    ("signature", "match"),
+    [
+        ("self, obj, key, artifact_type, configurations, **kwargs", "named parameters only"),
+        ("self, obj, key, artifact_type, *args", "named parameters only"),
+        ("self, obj, key, artifact_type, *, configurations", "keyword-only parameter"),
+    ],
+)
+def test_variadic_and_keyword_only_hook_parameters(manager, make_module, signature, match):
+    name = make_module(
+        f"""
+        from satchel import DefaultPackager
+
+        class Odd(DefaultPackager):
+            PACKABLE_OBJECT_TYPE = int
+
+            def pack({signature}):
+                return None
+        """
+    )
+    _fails(manager, f"{name}.Odd", match)
+
+
+def test_static_hook_is_rejected(manager):
+    class Static(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        @staticmethod
+        def clear(paths):
+            return None
+
+    _fails(manager, Static, "must be a plain method")
+
+
+def test_constructor_failure_is_a_collection_failure(manager):
+    class Grumpy(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def __init__(self):
+            raise RuntimeError("no config file")
+
+    _fails(manager, Grumpy, "no config file")
+
+
+# -- import errors and isolation -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", ["{m}.ThingPackager", "{m}:ThingPackager", "{m}.*", "{m}"])
+def test_import_error_in_a_plugin_module(manager, make_module, form):
+    name = make_module("import satchel_no_such_dependency_xyz\n")
+    message = _fails(manager, form.format(m=name), "satchel_no_such_dependency_xyz")
+    assert "was skipped" in message
+
+
+def test_plugin_module_raising_while_imported(manager, make_module):
+    name = make_module("raise RuntimeError('plugin exploded')\n")
+    _fails(manager, f"{name}.*", "plugin exploded")
+
+
+@pytest.mark.parametrize("form", ["{m}.Missing", "{m}:Missing"])
+def test_missing_class(manager, make_module, form):
+    name = make_module(GOOD_MODULE)
+    _fails(manager, form.format(m=name), "Missing")
+
+
+def test_missing_module(manager):
+    _fails(manager, "satchel_no_such_module_xyz.Packager", "satchel_no_such_module_xyz")
+
+
+def test_failing_optional_plugin_warns_and_the_others_load(manager, make_module):
+    good = make_module(GOOD_MODULE)
+    bad = make_module("import satchel_no_such_dependency_xyz\n")
+    with pytest.warns(SatchelPluginWarning) as caught:
+        manager.collect_packagers([f"{bad}.*", f"{good}.ThingPackager", f"{good}:OtherPackager"])
+    assert len(caught) == 1
+    assert bad in str(caught[0].message)
+    statuses = {status.name: status.status for status in manager.plugins}
+    assert statuses == {
+        f"{bad}.*": "failed",
+        f"{good}.ThingPackager": "loaded",
+        f"{good}:OtherPackager": "loaded",
+    }
+    assert len(manager.packagers) == 3
+
+
+def test_a_failing_class_in_a_module_fails_the_whole_module(manager, make_module):
+    name = make_module(
+        """
+        from satchel import DefaultPackager
+
+        class Fine(DefaultPackager):
+            PACKABLE_OBJECT_TYPE = int
+
+        class Broken(DefaultPackager):
+            PACKABLE_OBJECT_TYPE = float
+            PRIORITY = 0
+        """
+    )
+    _fails(manager, f"{name}.*", "Broken.PRIORITY")
+    # nothing of it stays registered with pluggy either
+    assert manager._plugin_manager.get_plugins() == {manager.packagers[-1].instance}
+
+
+def test_mandatory_failures_raise_one_error_naming_each(manager, make_module):
+    good = make_module(GOOD_MODULE)
+    bad_import = make_module("import satchel_no_such_dependency_xyz\n")
+
+    class NoType(DefaultPackager):
+        pass
+
+    items = [
+        f"{bad_import}.*",
+        f"{good}.ThingPackager",
+        NoType,
+        "pluggy.PluginManager",  # from an installed distribution, but not a packager
+    ]
+    with pytest.raises(PackagerCollectionError) as raised:
+        manager.collect_packagers(items, mandatory=True)
+    message = str(raised.value)
+    assert message.startswith("3 mandatory packager plugin(s) could not be collected")
+    assert f"{bad_import}.*" in message and "satchel_no_such_dependency_xyz" in message
+    assert "NoType" in message and "PACKABLE_OBJECT_TYPE" in message
+    from importlib.metadata import version
+
+    assert f"pluggy.PluginManager (distribution pluggy {version('pluggy')})" in message
+    assert "is not a satchel.Packager subclass" in message
+    # the good one was collected anyway, and each failure is recorded
+    assert f"{good}.ThingPackager" in collected_names(manager)
+    assert [s.status for s in manager.plugins] == ["failed", "loaded", "failed", "failed"]
+    assert all(s.mandatory for s in manager.plugins)
+
+
+def test_mandatory_success_raises_nothing(manager, make_module):
+    name = make_module(GOOD_MODULE)
+    manager.collect_packagers([f"{name}.*"], mandatory=True)
+    assert len(manager.packagers) == 3
+
+
+def test_collection_does_not_import_dotted_types(manager, make_module):
+    target = make_module("class Thing:\n    pass\n")
+    plugin = make_module(
+        f"""
+        from satchel import DefaultPackager
+
+        class ThingPackager(DefaultPackager):
+            PACKABLE_OBJECT_TYPE = "{target}.Thing"
+        """
+    )
+    manager.collect_packagers([f"{plugin}.*"])
+    assert target not in sys.modules
+    assert [record.name for record in manager._index.pending] == [f"{plugin}.ThingPackager"]

@@ -1,0 +1,1 @@
+"""A satchel plugin that cannot be imported."""
