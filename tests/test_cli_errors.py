@@ -48,11 +48,6 @@ def test_success_exits_zero_and_says_nothing_on_stderr(core_venv, tmp_path):
     assert "chosen: satchel.default_packager.DefaultPackager" in done.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: argparse's usage errors print the usage line and an error line (exit 2); "
-    "the contract is one line on stderr",
-)
 @pytest.mark.parametrize(
     "args",
     [["frobnicate"], ["plugins", "--bogus"], ["explain"]],
@@ -65,7 +60,6 @@ def test_a_usage_error_exits_non_zero_with_one_line(core_venv, args, tmp_path):
     assert line.startswith("satchel")
 
 
-@pytest.mark.xfail(strict=True, reason="core: --debug is only accepted before the command name")
 def test_debug_after_the_command_shows_the_traceback(core_venv, tmp_path):
     failed = core_venv.satchel(*UNRESOLVABLE, "--debug", tmp=tmp_path, check=False)
     assert failed.returncode != 0

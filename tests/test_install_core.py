@@ -34,6 +34,9 @@ def test_core_alone_installs_only_its_declared_dependencies(core_venv, tmp_path)
 
 
 PACK_IN_SCRIPT = """
+import os
+import shutil
+
 import satchel
 
 
@@ -45,6 +48,8 @@ class Point:
         return type(other) is Point and (self.x, self.y) == (other.x, other.y)
 
 
+keep = os.path.join(os.getcwd(), "kept")  # the script runs in the test's tmp folder
+os.makedirs(keep)
 samples = {"mapping": {"a": [1, 2], "b": {"c": None}}, "number": 42, "point": Point(3, -4)}
 manager = satchel.PackagersManager()
 result = {}
@@ -56,9 +61,9 @@ for key, value in samples.items():
         "kind": artifact.kind,
         "equal": back == value and type(back) is type(value),
         "record": artifact.to_dict(),
-        "path": artifact.path,
+        "path": shutil.copy(artifact.path, keep),
     }
-# leave the payloads in place (no clear): another process unpacks them next
+manager.clear()  # the manager's folder goes; the copies in `keep` are for the next process
 """
 
 UNPACK_IN_ANOTHER_PROCESS = """

@@ -83,11 +83,6 @@ def test_families_are_found_through_entry_points(full_venv, wheels, version, tmp
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: discovery takes the distribution name from the *.dist-info folder name, "
-    "which wheels normalize to underscores (satchel_builtins), not the project name",
-)
 def test_plugins_show_the_distribution_name_pip_shows(full_venv, wheels, tmp_path):
     listing = full_venv.plugins_json(tmp_path)
     shown = {plugin["name"]: plugin["distribution"] for plugin in listing["plugins"]}

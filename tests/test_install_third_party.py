@@ -163,11 +163,6 @@ def test_plugins_command_with_a_failed_required_plugin_exits_non_zero(full_venv,
     assert _names(line, "broken") and MISSING in line, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: `satchel plugins` stops at the PackagerCollectionError, so the listing a user "
-    "needs to diagnose a required plugin is not printed (see cli._plugins)",
-)
 def test_plugins_command_still_lists_a_failed_required_plugin(full_venv, third_party, tmp_path):
     overlays = [third_party.acme, third_party.broken]
     listed = full_venv.satchel(
