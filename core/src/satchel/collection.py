@@ -7,7 +7,6 @@ keyword-only parameters, the class attributes) and never dispatches through plug
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import inspect
 from dataclasses import dataclass, field
@@ -36,8 +35,8 @@ class _PluginManager(pluggy.PluginManager):
     """Methods of a `Packager` named after a hook are its implementations, markers or not."""
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
-        if isinstance(plugin, Packager) and name in HOOK_NAMES:
-            return {}
+        if isinstance(plugin, Packager):  # its other attributes are not hooks: skip pluggy's scan
+            return {} if name in HOOK_NAMES else None
         return super().parse_hookimpl_opts(plugin, name)
 
 
@@ -199,6 +198,8 @@ def check_class(cls: Any, default_priority: int) -> tuple[int, TypeSpec]:
 
 
 def _check_hooks(cls: type, name: str) -> None:
+    import difflib  # only needed here, once per collected class
+
     for hook in HOOK_NAMES:
         function = inspect.getattr_static(cls, hook)
         if isinstance(function, (staticmethod, classmethod)):

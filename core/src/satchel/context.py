@@ -7,9 +7,6 @@ and threads at once.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,15 +17,22 @@ if TYPE_CHECKING:
     from satchel.workspace import Workspace
 
 
-@dataclass
 class Call:
-    """One `pack` or `unpack` call: its workspace, packager, key and the type hint served."""
+    """One `pack` or `unpack` call: its workspace, packager, key and the type hint served.
 
-    workspace: Workspace
-    packager: Packager
-    key: str
-    type_hint: Any = None
-    _folder: Path | None = field(default=None, repr=False)
+    (A slotted class: one is made for every small result packed.)
+    """
+
+    __slots__ = ("_folder", "digests", "key", "packager", "type_hint", "workspace")
+
+    def __init__(self, workspace: Workspace, packager: Packager, key: str, type_hint: Any = None) -> None:
+        self.workspace = workspace
+        self.packager = packager
+        self.key = key
+        self.type_hint = type_hint
+        self._folder: Path | None = None
+        #: payload files hashed as they were written: path -> ("blake3:<hex>", size)
+        self.digests: dict[Path, tuple[str, int]] = {}
 
     @property
     def folder(self) -> Path:
@@ -38,22 +42,15 @@ class Call:
         return self._folder
 
 
-_current: contextvars.ContextVar[Call | None] = contextvars.ContextVar("satchel_call", default=None)
-
-
-@contextmanager
-def calling(call: Call) -> Iterator[Call]:
-    """Make `call` the current one for the duration of a hook call."""
-    token = _current.set(call)
-    try:
-        yield call
-    finally:
-        _current.reset(token)
+#: The call in progress. Set it around a hook call with `token = CURRENT.set(call)` and
+#: `CURRENT.reset(token)` in a `finally` (no context-manager object: this is on the path of
+#: every small result).
+CURRENT: contextvars.ContextVar[Call | None] = contextvars.ContextVar("satchel_call", default=None)
 
 
 def current_call(what: str) -> Call:
     """The call in progress; `what` names the helper used outside one, for the error."""
-    call = _current.get()
+    call = CURRENT.get()
     if call is None:
         raise SatchelError(
             f"{what} can only be used while satchel is packing or unpacking "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -81,7 +80,7 @@ class DefaultPackager(Packager):
                 f"{', '.join(self.get_supported_artifact_types())}"
             )
         accepted = _parameters(getattr(type(self), f"pack_{artifact_type}"), 3)
-        if not accepted.any_keyword:
+        if (configurations or accepted.required) and not accepted.any_keyword:
             unknown = sorted(set(configurations) - set(accepted.required) - set(accepted.optional))
             missing = [name for name in accepted.required if name not in configurations]
             if unknown or missing:
@@ -145,12 +144,25 @@ class DefaultPackager(Packager):
         return f"{type(self).__module__}.{type(self).__qualname__}"
 
 
-def is_json_value(obj: Any) -> bool:
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def is_json_value(obj: Any, _depth: int = 0) -> bool:
     """Whether `obj` can be stored as a JSON value (results, instructions)."""
-    if obj is None or type(obj) in (str, int, float, bool):
+    kind = type(obj)
+    if kind in _JSON_SCALARS:
         return True
+    if _depth < 32:  # walk small, plain containers; anything else asks json itself
+        if kind is list or kind is tuple:
+            return all(is_json_value(value, _depth + 1) for value in obj)
+        if kind is dict:
+            return all(type(key) in _JSON_SCALARS for key in obj) and all(
+                is_json_value(value, _depth + 1) for value in obj.values()
+            )
+    import json
+
     try:
         json.dumps(obj)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return False
     return True

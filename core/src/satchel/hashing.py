@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 _THREADED_FROM = 16 << 20  # below this, threads cost more than they save
 _CHUNK = 1 << 20
@@ -79,7 +81,75 @@ def payload_size(path: str | Path) -> int:
 
 def copy_payload(source: str | Path, target: str | Path) -> None:
     """Copy a file or folder payload (links kept as links)."""
+    import shutil
+
     if Path(source).is_dir():
         shutil.copytree(source, target, symlinks=True)
     else:
         shutil.copyfile(source, target)
+
+
+_BESIDE_FROM = 1 << 20  # writes this big are hashed in a worker thread while the OS writes them
+_executor = None
+
+
+def _hash_beside(hasher, view: memoryview):  # noqa: ANN001, ANN202
+    global _executor  # one small pool, created on first big write
+    if _executor is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="satchel-hash")
+    return _executor.submit(hasher.update, view)
+
+
+class HashingWriter(io.RawIOBase):
+    """A new binary file that BLAKE3-hashes what is written to it, as it is written.
+
+    A big write is hashed in a worker thread while the same bytes go to the OS (blake3 releases
+    the GIL), so the payload is never read back. Each write returns only once both are done, so
+    the caller may reuse its buffer. `on_close(path, digest, size)` receives the result.
+    """
+
+    def __init__(self, path: Path, on_close: Callable[[Path, str, int], None]) -> None:
+        super().__init__()
+        self.path = path
+        self._file = open(path, "xb", buffering=0)  # noqa: SIM115 - closed in close()
+        self._hasher = _hasher(0)
+        self._size = 0
+        self._on_close = on_close
+
+    @property
+    def name(self) -> str:
+        """The file's path, as a file object's `name`."""
+        return str(self.path)
+
+    def writable(self) -> bool:
+        """Always: the file is write-only."""
+        return True
+
+    def tell(self) -> int:
+        """Bytes written so far (writers such as pyarrow ask for it)."""
+        return self._size
+
+    def write(self, data: Any) -> int:
+        """Write all of `data` and hash it; returns its length in bytes."""
+        view = memoryview(data)
+        view = view.cast("B") if view.contiguous else memoryview(view.tobytes())
+        future = _hash_beside(self._hasher, view) if len(view) >= _BESIDE_FROM else None
+        if future is None:
+            self._hasher.update(view)
+        remaining = view
+        while remaining:
+            written = self._file.write(remaining)
+            remaining = remaining[written:]
+        if future is not None:
+            future.result()
+        self._size += len(view)
+        return len(view)
+
+    def close(self) -> None:
+        """Close the file and report its digest and size."""
+        if not self.closed:
+            self._file.close()
+            self._on_close(self.path, "blake3:" + self._hasher.hexdigest(), self._size)
+        super().close()

@@ -7,7 +7,6 @@ import os
 import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from satchel.collection import (
     new_plugin_manager,
     register,
 )
-from satchel.context import Call, calling
+from satchel.context import CURRENT, Call
 from satchel.default_packager import DefaultPackager, is_json_value
 from satchel.discovery import find_entry_points
 from satchel.errors import (
@@ -254,19 +253,24 @@ class PackagersManager:
     def _pack_one(self, obj: Any, hint: LogHint) -> Any:
         key = hint.key
         record, artifact_type = self._choose(obj, hint.artifact_type, hint.configurations, key)
-        if isinstance(obj, os.PathLike) or (artifact_type == "path" and isinstance(obj, str)):
-            self._workspace.protect(os.fspath(obj))
+        if artifact_type != "result" and (
+            isinstance(obj, os.PathLike) or (artifact_type == "path" and isinstance(obj, str))
+        ):
+            self._workspace.protect(os.fspath(obj))  # the user's own path: never cleared
+        configurations = dict(hint.configurations) if hint.configurations else {}
         call = Call(self._workspace, record.instance, key)
-        with calling(call):
-            try:
-                out = record.pack(obj, key, artifact_type, dict(hint.configurations))
-            except SatchelError:
-                raise
-            except Exception as error:
-                raise PackingError(
-                    f"{record.name} failed to pack {key!r} ({type(obj).__qualname__}) as "
-                    f"{artifact_type!r}: {type(error).__name__}: {error}"
-                ) from error
+        token = CURRENT.set(call)
+        try:
+            out = record.pack(obj, key, artifact_type, configurations)
+        except SatchelError:
+            raise
+        except Exception as error:
+            raise PackingError(
+                f"{record.name} failed to pack {key!r} ({type(obj).__qualname__}) as "
+                f"{artifact_type!r}: {type(error).__name__}: {error}"
+            ) from error
+        finally:
+            CURRENT.reset(token)
         if artifact_type == "result":
             if not is_json_value(out):
                 raise PackingError(
@@ -316,7 +320,11 @@ class PackagersManager:
             target = call.folder / (path.name or key)
             copy_payload(path, target)
             path = target
-        digest, size = hash_path(path)
+        known = call.digests.get(path)
+        if known is not None and path.is_file() and path.stat().st_size == known[1]:
+            digest, size = known  # hashed as it was written: never read it back
+        else:
+            digest, size = hash_path(path)
         return Artifact(
             key=key,
             kind=artifact_type,
@@ -326,7 +334,7 @@ class PackagersManager:
             hash=digest,
             size=size,
             versions=self._versions(record, obj),
-            created=datetime.now(timezone.utc).isoformat(),
+            created=_now(),
             trusted=True,
             path=str(path),
         )
@@ -465,8 +473,11 @@ class PackagersManager:
         if artifact_type is None:
             raise UnpackingError(f"artifact {item.key!r} records no artifact type")
         call = Call(self._workspace, record.instance, item.key, type_hint=hint)
-        with calling(call):
+        token = CURRENT.set(call)
+        try:
             return record.unpack(item, artifact_type, dict(instructions))
+        finally:
+            CURRENT.reset(token)
 
     # -- explaining and clearing -------------------------------------------------------------
 
@@ -498,6 +509,12 @@ class PackagersManager:
     def clear(self) -> None:
         """Remove what packing and unpacking created here, through each packager's `clear`."""
         self._workspace.clear()
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat()
 
 
 def _resolve(type_hint: Any) -> Any:

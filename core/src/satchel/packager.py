@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
+import io
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from satchel.context import current_call
 from satchel.errors import ClearingError
@@ -55,6 +55,8 @@ class Packager(ABC):
 
     def clear(self, paths: list[str]) -> None:
         """Delete the registered paths (files or folders); missing ones are already clear."""
+        import shutil
+
         for path in paths:
             target = Path(path)
             try:
@@ -77,6 +79,22 @@ class Packager(ABC):
         (for extracting, say) that satchel removes when the run or manager is cleared.
         """
         return current_call("staging_path").folder / f"{key}{suffix}"
+
+    def open_payload(self, key: str, suffix: str = "") -> BinaryIO:
+        """A new file at `staging_path(key, suffix)` that is hashed as you write it.
+
+        Use it (as a context manager; return its `.name`) when you can write the payload as a
+        stream: satchel then never reads the payload back to hash it.
+        """
+        call = current_call("open_payload")
+        path = call.folder / f"{key}{suffix}"
+
+        def record(written: Path, digest: str, size: int) -> None:
+            call.digests[written] = (digest, size)
+
+        from satchel.hashing import HashingWriter
+
+        return io.BufferedWriter(HashingWriter(path, record), buffer_size=1 << 20)
 
     def add_future_clearing_path(self, path: str | Path) -> None:
         """Delete `path` when the current run (or manager) ends, whether it succeeded or not."""

@@ -24,6 +24,7 @@ class TypeIndex:
         self._pending: list[PackagerRecord] = []
         self._pending_modules: tuple[str, ...] = ()
         self._cache: dict[type, tuple[PackagerRecord, ...]] = {}
+        self._modules_seen = -1
         self._lock = threading.RLock()  # resolving pending types may race between threads
 
     def add(self, record: PackagerRecord) -> None:
@@ -33,6 +34,7 @@ class TypeIndex:
             if not self._try_resolve(record):
                 self._pending.append(record)
                 self._pending_modules = tuple(sorted({m for r in self._pending for m in r.spec.modules()}))
+                self._modules_seen = -1
             self._cache.clear()
 
     def remove(self, name: str) -> None:
@@ -50,8 +52,11 @@ class TypeIndex:
 
     def candidates(self, cls: type) -> tuple[PackagerRecord, ...]:
         """Packagers for objects of exactly `cls`, best first (priority, then most recent)."""
-        if self._pending_modules and any(m in sys.modules for m in self._pending_modules):
-            self._resolve_pending()
+        if self._pending_modules and len(sys.modules) != self._modules_seen:
+            # look again only when something was imported since the last look
+            self._modules_seen = len(sys.modules)
+            if any(module in sys.modules for module in self._pending_modules):
+                self._resolve_pending()
         found = self._cache.get(cls)
         if found is None:
             found = self._cache[cls] = self._compute(cls)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import platform
 import sys
 
 
 def python_version() -> str:
     """The running Python's version, e.g. ``3.11.7``."""
-    return platform.python_version()
+    return sys.version.split()[0]
 
 
 @functools.cache

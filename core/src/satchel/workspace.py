@@ -5,8 +5,6 @@ from __future__ import annotations
 import atexit
 import itertools
 import os
-import shutil
-import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -24,8 +22,11 @@ _LIVE_ROOTS: set[Path] = set()
 @atexit.register
 def _remove_uncleared_roots() -> None:
     """A manager never cleared must not leave its folder behind when Python exits."""
-    for root in list(_LIVE_ROOTS):
-        shutil.rmtree(root, ignore_errors=True)
+    if _LIVE_ROOTS:
+        import shutil
+
+        for root in list(_LIVE_ROOTS):
+            shutil.rmtree(root, ignore_errors=True)
 
 
 class Workspace:
@@ -50,6 +51,8 @@ class Workspace:
             if self._root is None:
                 if self._parent is not None:
                     self._parent.mkdir(parents=True, exist_ok=True)
+                import tempfile
+
                 self._root = Path(tempfile.mkdtemp(prefix="satchel-", dir=self._parent))
                 _LIVE_ROOTS.add(self._root)
             return self._root
@@ -96,6 +99,8 @@ class Workspace:
             except Exception as error:  # a packager's failure must not stop the others
                 failures.append(f"{type(packager).__qualname__}: {error}")
         if root is not None:
+            import shutil
+
             shutil.rmtree(root, ignore_errors=True)
             _LIVE_ROOTS.discard(root)
         if failures:

@@ -13,7 +13,7 @@ import struct
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.lib import format as npy
@@ -33,10 +33,24 @@ UNTRUSTED_HEADER_LIMIT = 10_000  # numpy's own limit for files it does not trust
 TRUSTED_HEADER_LIMIT = 1 << 62
 
 
-def write_npy(array: np.ndarray, path: Path) -> None:
-    """Write `array` to `path` as npy (object arrays pickled inside, as numpy does)."""
-    with open(path, "wb") as handle, quiet_numpy_format():
-        npy.write_array(handle, array, allow_pickle=array.dtype.hasobject)
+def write_npy(array: np.ndarray, handle: BinaryIO) -> None:
+    """Write `array` as npy to an open binary file (object arrays pickled inside, as numpy does).
+
+    Contiguous plain arrays are handed over straight from their buffer, in chunks, without
+    copies (`numpy.lib.format.write_array` copies each 16 MB chunk before writing to a file
+    object that is not a plain file, such as a zip member or satchel's hashing payload writer).
+    """
+    contiguous = array.flags.c_contiguous or array.flags.f_contiguous
+    if not contiguous or array.dtype.hasobject or array.dtype.names is not None or array.ndim == 0:
+        with quiet_numpy_format():
+            npy.write_array(handle, array, allow_pickle=array.dtype.hasobject)
+        return
+    with quiet_numpy_format():
+        npy.write_array_header_1_0(handle, npy.header_data_from_array_1_0(array))
+    in_file_order = array if array.flags.c_contiguous else array.T
+    data = memoryview(in_file_order.reshape(-1).view(np.uint8)) if array.size else memoryview(b"")
+    for start in range(0, len(data), _MEMBER_CHUNK):
+        handle.write(data[start : start + _MEMBER_CHUNK])
 
 
 def header_limit(item: Artifact) -> int:
@@ -111,28 +125,9 @@ def write_npz(path: Path, arrays: Iterable[tuple[str, np.ndarray]], compressed: 
             info.compress_type = compression
             info.external_attr = 0o644 << 16
             with archive.open(info, "w", force_zip64=True) as member:
-                _write_member(member, array)
+                write_npy(array, member)
             members.append(info.filename)
     return members
-
-
-def _write_member(member: Any, array: np.ndarray) -> None:
-    """One npy inside a zip member: contiguous plain arrays are handed over without copies.
-
-    (`numpy.lib.format.write_array` copies each 16 MB chunk before writing to a file-like
-    object that is not a real file, such as a zip member.)
-    """
-    contiguous = array.flags.c_contiguous or array.flags.f_contiguous
-    if not contiguous or array.dtype.hasobject or array.dtype.names is not None or array.ndim == 0:
-        with quiet_numpy_format():
-            npy.write_array(member, array, allow_pickle=array.dtype.hasobject)
-        return
-    with quiet_numpy_format():
-        npy.write_array_header_1_0(member, npy.header_data_from_array_1_0(array))
-    in_file_order = array if array.flags.c_contiguous else array.T
-    data = memoryview(in_file_order.reshape(-1).view(np.uint8)) if array.size else memoryview(b"")
-    for start in range(0, len(data), _MEMBER_CHUNK):
-        member.write(data[start : start + _MEMBER_CHUNK])
 
 
 def load_npz(item: Artifact, path: str | Path) -> dict[str, np.ndarray]:

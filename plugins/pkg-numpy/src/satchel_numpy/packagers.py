@@ -55,7 +55,8 @@ class NumpyArrayPackager(DefaultPackager):
             dtypes.warn_dropped_metadata(obj, key, file_format)
             instructions["pickled"] = bool(obj.dtype.hasobject)
             if file_format == "npy":
-                npy_format.write_npy(obj, path)
+                with self.open_payload(key, ".npy") as handle:  # hashed as it is written
+                    npy_format.write_npy(obj, handle)
             else:
                 instructions["member"] = npy_format.write_npz(path, [("arr_0", obj)])[0][: -len(".npy")]
             if mmap_mode is not None:
@@ -143,9 +144,9 @@ class NumpyMemmapPackager(DefaultPackager):
         from satchel_numpy import dtypes, npy_format
 
         _check_mmap_mode(self._name(), key, obj, "npy", mmap_mode)
-        path = self.staging_path(key, ".npy")
-        npy_format.write_npy(obj, path)
-        return path, {"file_format": "npy", **dtypes.array_facts(obj), "mmap_mode": mmap_mode}
+        with self.open_payload(key, ".npy") as handle:  # hashed as it is written
+            npy_format.write_npy(obj, handle)
+        return handle.name, {"file_format": "npy", **dtypes.array_facts(obj), "mmap_mode": mmap_mode}
 
     def unpack_file(self, item: Any, mmap_mode: str = "r") -> Any:
         """Memory-map the npy payload ('r' read-only or 'c' copy-on-write)."""
@@ -240,12 +241,14 @@ class _ArrayCollectionPackager(DefaultPackager):
 
     def is_packable(self, obj: Any, artifact_type: str, configurations: dict[str, Any]) -> bool:
         """Only non-empty collections made of ndarrays alone (anything else is left to others)."""
-        if not super().is_packable(obj, artifact_type, configurations):
-            return False
-        return bool(obj) and self._accepts(obj)
+        # contents first: every list or dict packed meets this check, and most fail it at once
+        return bool(obj) and self._accepts(obj) and super().is_packable(obj, artifact_type, configurations)
 
     def _accepts(self, obj: Any) -> bool:
-        return all(_is_plain_array(value) for value in self._values(obj))
+        import numpy as np
+
+        plain = (np.ndarray, np.memmap)  # as _is_plain_array, without a lookup per item
+        return all(type(value) in plain for value in self._values(obj))
 
     def pack_file(
         self, obj: Any, key: str, file_format: str = "npz", compressed: bool = False
