@@ -80,11 +80,12 @@ class Packager(ABC):
         """
         return current_call("staging_path").folder / f"{key}{suffix}"
 
-    def open_payload(self, key: str, suffix: str = "") -> BinaryIO:
+    def open_payload(self, key: str, suffix: str = "", size: int | None = None) -> BinaryIO:
         """A new file at `staging_path(key, suffix)` that is hashed as you write it.
 
         Use it (as a context manager; return its `.name`) when you can write the payload as a
-        stream: satchel then never reads the payload back to hash it.
+        stream: satchel then never reads the payload back to hash it. Give `size` (bytes) when
+        you know it, so the space is reserved at once.
         """
         call = current_call("open_payload")
         path = call.folder / f"{key}{suffix}"
@@ -94,7 +95,7 @@ class Packager(ABC):
 
         from satchel.hashing import HashingWriter
 
-        return io.BufferedWriter(HashingWriter(path, record), buffer_size=1 << 20)
+        return io.BufferedWriter(HashingWriter(path, record, size), buffer_size=1 << 20)
 
     def add_future_clearing_path(self, path: str | Path) -> None:
         """Delete `path` when the current run (or manager) ends, whether it succeeded or not."""

@@ -55,7 +55,7 @@ class NumpyArrayPackager(DefaultPackager):
             dtypes.warn_dropped_metadata(obj, key, file_format)
             instructions["pickled"] = bool(obj.dtype.hasobject)
             if file_format == "npy":
-                with self.open_payload(key, ".npy") as handle:  # hashed as it is written
+                with self.open_payload(key, ".npy", size=obj.nbytes) as handle:  # hashed as it is written
                     npy_format.write_npy(obj, handle)
             else:
                 instructions["member"] = npy_format.write_npz(path, [("arr_0", obj)])[0][: -len(".npy")]
@@ -144,7 +144,7 @@ class NumpyMemmapPackager(DefaultPackager):
         from satchel_numpy import dtypes, npy_format
 
         _check_mmap_mode(self._name(), key, obj, "npy", mmap_mode)
-        with self.open_payload(key, ".npy") as handle:  # hashed as it is written
+        with self.open_payload(key, ".npy", size=obj.nbytes) as handle:  # hashed as it is written
             npy_format.write_npy(obj, handle)
         return handle.name, {"file_format": "npy", **dtypes.array_facts(obj), "mmap_mode": mmap_mode}
 
