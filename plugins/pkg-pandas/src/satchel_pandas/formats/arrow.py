@@ -1,0 +1,276 @@
+"""Parquet, Feather and ORC, through pyarrow.
+
+Parquet and Feather keep the index and most dtypes in pandas' own metadata, so the file is what
+`DataFrame.to_parquet` writes (readable as usual outside satchel) and the schema only fixes what
+comes back different. ORC keeps no index and few pandas types: it gets the flat frame, with the
+Arrow types ORC lacks cast to ones it has (unsigned ints widened, durations and periods as
+integers, dictionaries decoded, intervals as structs), and the schema restores them. Columns
+Arrow cannot hold at all (complex numbers, Python objects of mixed types) are stored as text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from satchel_pandas.formats import Written
+from satchel_pandas.frames import as_frame, assemble, flatten, header_texts, reconcile, unique_names
+from satchel_pandas.labels import label_text
+from satchel_pandas.schema import RESTORABLE_OBJECT_KINDS, Schema, column_text
+from satchel_pandas.values import is_object, text_values
+
+
+def _prepare(
+    frame: Any, schema: Schema, labels: list[Any], fmt: str, offset: int = 0
+) -> tuple[Any, list[str]]:
+    """`frame` with the columns Arrow cannot hold replaced (a new frame; the input is untouched)."""
+    import numpy as np
+    import pandas as pd
+
+    losses: list[str] = []
+    replaced: dict[int, Any] = {}
+    for position in range(len(schema.dtypes)):
+        column = frame.iloc[:, offset + position]
+        dtype = column.dtype
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind == "c":
+            replaced[offset + position] = text_values(column)
+        elif isinstance(column.dtype, pd.SparseDtype):
+            replaced[offset + position] = column.sparse.to_dense().array
+        elif isinstance(dtype, pd.CategoricalDtype) and isinstance(
+            dtype.categories.dtype, (pd.IntervalDtype, pd.PeriodDtype)
+        ):  # Arrow cannot cast dictionaries of extension types: the values (the schema has the rest)
+            replaced[offset + position] = column.astype(dtype.categories.dtype).array
+        elif is_object(dtype):
+            kind = schema.object_kind(position)
+            if kind in ("string", "empty") or (kind in RESTORABLE_OBJECT_KINDS and _arrow_holds(column)):
+                continue
+            replaced[offset + position] = text_values(column)  # parsed back from text by kind
+            if kind not in RESTORABLE_OBJECT_KINDS:
+                losses.append(
+                    f"{column_text(schema, labels, position)} holds Python objects ({kind}) that {fmt} "
+                    "cannot store; their text (str) is stored and comes back as strings"
+                )
+    if not replaced:
+        return frame, losses
+    frame = frame.copy(deep=False)
+    for position, values in replaced.items():
+        frame.isetitem(position, values)
+    return frame, losses
+
+
+def _arrow_holds(column: Any) -> bool:
+    import pyarrow as pa
+
+    try:
+        pa.array(column, from_pandas=True)
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def _named_for_arrow(obj: Any) -> Any:
+    """The frame as pyarrow stores it without complaint: column labels and index names are kept
+    when they are unique strings (the schema restores any others), else they become their text."""
+    import pandas as pd
+
+    frame = as_frame(obj)
+    columns = frame.columns
+    plain = columns.is_unique and all(name is None or isinstance(name, str) for name in columns.names)
+    if isinstance(columns, pd.MultiIndex):
+        plain = plain and all(all(isinstance(value, str) for value in level) for level in columns.levels)
+    else:
+        plain = plain and all(isinstance(label, str) for label in columns)
+    if not plain:
+        frame = frame.set_axis(pd.Index(unique_names([label_text(label) for label in columns])), axis=1)
+    names = list(frame.index.names)
+    texts = {str(label) for label in frame.columns}
+    if not all(name is None or (isinstance(name, str) and name not in texts) for name in names):
+        frame = frame.rename_axis(
+            index=[None] * len(names) if len(names) > 1 else None
+        )  # the schema has them
+    return frame
+
+
+def _labels(obj: Any) -> list[Any]:
+    import pandas as pd
+
+    return [obj.name] if isinstance(obj, pd.Series) else list(obj.columns)
+
+
+def _index_as_text(frame: Any, fmt: str) -> tuple[Any, list[str]]:
+    """The frame with index levels of Python objects Arrow cannot hold replaced by their text."""
+    import pandas as pd
+
+    from satchel_pandas.indexes import level_values
+
+    index = frame.index
+    if isinstance(index, pd.RangeIndex):
+        return frame, []
+    levels, losses = [], []
+    for position in range(index.nlevels):
+        level = level_values(index, position)
+        if is_object(level.dtype) and not _arrow_holds(pd.Series(level)):
+            kind = pd.api.types.infer_dtype(level, skipna=True)
+            level = pd.Index(text_values(pd.Series(level)), dtype=object, name=level.name)
+            losses.append(
+                f"index level {position} holds Python objects ({kind}) that {fmt} cannot store; "
+                "their text (str) is stored and comes back as strings"
+            )
+        levels.append(level)
+    if not losses:
+        return frame, []
+    new = pd.MultiIndex.from_arrays(levels) if isinstance(index, pd.MultiIndex) else levels[0]
+    return frame.set_axis(new, axis=0), losses
+
+
+def _nested_arrow_as_object(table: Any) -> Any:
+    """pandas cannot read back the metadata of nested Arrow dtypes (`list<...>[pyarrow]`): record
+    those columns as object (the schema restores the dtype), so the file reads anywhere."""
+    import json
+
+    meta = table.schema.pandas_metadata
+    changed = False
+    for column in meta.get("columns", []):
+        numpy_type = str(column.get("numpy_type", ""))
+        if numpy_type.endswith("[pyarrow]") and ("<" in numpy_type or "[" in numpy_type[:-9]):
+            column["numpy_type"] = "object"
+            changed = True
+    if not changed:
+        return table
+    metadata = dict(table.schema.metadata or {})
+    metadata[b"pandas"] = json.dumps(meta).encode("utf-8")
+    return table.replace_schema_metadata(metadata)
+
+
+def _table_with_index(obj: Any, schema: Schema, fmt: str) -> tuple[Any, list[str]]:
+    import pyarrow as pa
+
+    frame, losses = _prepare(_named_for_arrow(obj), schema, _labels(obj), fmt)
+    frame, index_losses = _index_as_text(frame, fmt)
+    if frame.attrs and schema.attrs is None:  # not JSON: pyarrow would warn and drop them too
+        frame = frame.copy(deep=False)
+        frame.attrs = {}
+    table = pa.Table.from_pandas(frame, preserve_index=None)
+    return _nested_arrow_as_object(table), losses + index_losses
+
+
+def write_parquet(obj: Any, path: Path, schema: Schema) -> Written:
+    """Write as `to_parquet` does (pyarrow, snappy), straight to `path`."""
+    import pyarrow.parquet as pq
+
+    table, losses = _table_with_index(obj, schema, "parquet")
+    pq.write_table(table, path)
+    return Written(losses=losses)
+
+
+def write_feather(obj: Any, path: Path, schema: Schema) -> Written:
+    """Write as `to_feather` does (Arrow IPC, lz4), straight to `path`, index included."""
+    from pyarrow import feather
+
+    table, losses = _table_with_index(obj, schema, "feather")
+    feather.write_feather(table, path)
+    return Written(losses=losses)
+
+
+def read_parquet(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
+    """Read with `pandas.read_parquet`, then make it identical to the schema."""
+    import pandas as pd
+
+    return reconcile(pd.read_parquet(path), schema)
+
+
+def read_feather(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
+    """Read with `pandas.read_feather`, then make it identical to the schema."""
+    import pandas as pd
+
+    return reconcile(pd.read_feather(path), schema)
+
+
+# -- ORC -------------------------------------------------------------------------------------------
+
+
+def write_orc(obj: Any, path: Path, schema: Schema) -> Written:
+    """Write the flat frame (index as columns), with the Arrow types ORC lacks cast to ones it has."""
+    import pandas as pd
+    import pyarrow as pa
+    from pyarrow import orc
+
+    names = unique_names(header_texts(obj))
+    flat = flatten(obj, names)
+    flat, losses = _prepare(flat, schema, _labels(obj), "orc", offset=schema.index_levels)
+    levels = schema.index_levels
+    for position in range(levels):  # index levels of Python objects: text as well
+        column = flat.iloc[:, position]
+        if is_object(column.dtype) and not _arrow_holds(column):
+            kind = pd.api.types.infer_dtype(column, skipna=True)
+            flat = flat.copy(deep=False)
+            flat.isetitem(position, text_values(column))
+            losses.append(
+                f"index level {position} holds Python objects ({kind}) that orc cannot store; "
+                "their text (str) is stored and comes back as strings"
+            )
+    table = pa.Table.from_pandas(flat, preserve_index=False)
+    table = table.cast(pa.schema([pa.field(f.name, _orc_type(f.type)) for f in table.schema]))
+    orc.write_table(table, path)
+    return Written(layout={"names": names}, losses=losses)
+
+
+def _orc_type(arrow_type: Any) -> Any:
+    """The nearest Arrow type ORC can hold that keeps every value exactly."""
+    import pyarrow as pa
+
+    t = arrow_type
+    if isinstance(t, pa.ExtensionType):
+        return _orc_type(t.storage_type)
+    if pa.types.is_dictionary(t):
+        return _orc_type(t.value_type)
+    if pa.types.is_float16(t):
+        return pa.float32()
+    if pa.types.is_unsigned_integer(t):
+        return {8: pa.int16(), 16: pa.int32(), 32: pa.int64()}.get(t.bit_width, pa.string())
+    if pa.types.is_duration(t) or (pa.types.is_timestamp(t) and t.unit != "ns"):
+        return pa.int64()  # ORC reads times back in ns only: other units would overflow
+    if pa.types.is_null(t):
+        return pa.string()
+    if pa.types.is_large_string(t):
+        return pa.string()
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _orc_type(f.type)) for f in t])
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return pa.list_(_orc_type(t.value_type))
+    return t
+
+
+def read_orc(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
+    """Read the flat frame with `pandas.read_orc` and rebuild the original from the schema."""
+    import pandas as pd
+    from pyarrow import orc
+
+    table = orc.read_table(path)
+    nullable = {pa_type: pd.ArrowDtype(pa_type) for pa_type in _INTEGER_TYPES()}
+    flat = table.to_pandas(types_mapper=nullable.get)
+    return assemble(flat, schema)
+
+
+def _INTEGER_TYPES() -> list[Any]:  # noqa: N802 - a constant built lazily
+    import pyarrow as pa
+
+    return [pa.int8(), pa.int16(), pa.int32(), pa.int64()]
+
+
+def _plain(reader: str) -> Any:
+    def read(path: str) -> Any:
+        import pandas as pd
+
+        return getattr(pd, reader)(path)
+
+    return read
+
+
+WRITERS = {"parquet": write_parquet, "feather": write_feather, "orc": write_orc}
+READERS = {"parquet": read_parquet, "feather": read_feather, "orc": read_orc}
+PLAIN_READERS = {
+    "parquet": _plain("read_parquet"),
+    "feather": _plain("read_feather"),
+    "orc": _plain("read_orc"),
+}

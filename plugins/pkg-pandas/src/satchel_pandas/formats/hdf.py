@@ -1,0 +1,74 @@
+"""HDF5 (PyTables, pandas' "fixed" format): the flat frame under the key `data`.
+
+NumPy dtypes and tz-aware datetimes are stored natively; every other dtype (nullable, string,
+categorical, period, interval, sparse, Arrow, Python objects) is stored as an object column of
+1-tuples, which PyTables pickles as they are (pandas would otherwise turn Python datetimes into
+datetime64 first), and restored from the schema. Because PyTables unpickles (object columns, and the
+attributes pandas writes), an h5 artifact is read only when it is trusted and its hash matches.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+from satchel_pandas.formats import Written
+from satchel_pandas.frames import assemble, flatten, header_texts, unique_names
+from satchel_pandas.schema import Schema
+
+KEY = "data"
+
+
+def _native(dtype: Any) -> bool:
+    import numpy as np
+    import pandas as pd
+
+    return (isinstance(dtype, np.dtype) and dtype.kind != "O") or isinstance(dtype, pd.DatetimeTZDtype)
+
+
+def write_h5(obj: Any, path: Path, schema: Schema) -> Written:
+    """`to_hdf(format="fixed")` of the flat frame, non-NumPy dtypes as object columns."""
+    import numpy as np
+    import pandas as pd
+
+    flat = flatten(obj, unique_names(header_texts(obj)))
+    objects = [p for p in range(flat.shape[1]) if not _native(flat.iloc[:, p].dtype)]
+    if objects:
+        flat = flat.copy(deep=False)
+        for position in objects:
+            values = np.empty(len(flat), dtype=object)
+            values[:] = [(value,) for value in flat.iloc[:, position].astype(object)]
+            flat.isetitem(position, pd.Series(values, index=flat.index, dtype=object))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)  # "PyTables will pickle"
+        flat.to_hdf(path, key=KEY, mode="w", format="fixed")
+    return Written(layout={"wrapped": objects} if objects else {})
+
+
+def read_h5(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
+    """`read_hdf` of the flat frame, then every column restored from the schema."""
+    import numpy as np
+    import pandas as pd
+
+    flat = pd.read_hdf(path, KEY).reset_index(drop=True)
+    wrapped = layout.get("wrapped", [])
+    if wrapped:
+        flat = flat.copy(deep=False)
+        for position in wrapped:
+            values = np.empty(len(flat), dtype=object)
+            values[:] = [value[0] for value in flat.iloc[:, position]]
+            flat.isetitem(position, pd.Series(values, index=flat.index, dtype=object))
+    return assemble(flat, schema)
+
+
+def read_plain(path: str) -> Any:
+    """An h5 file (trusted) made outside satchel: its only key, with `read_hdf` defaults."""
+    import pandas as pd
+
+    return pd.read_hdf(path)
+
+
+WRITERS = {"h5": write_h5}
+READERS = {"h5": read_h5}
+PLAIN_READERS = {"h5": read_plain}
