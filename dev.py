@@ -56,7 +56,7 @@ COMMANDS = {
     "example": lambda extra: run("examples/example_job.py", *extra),
     "test": lambda extra: run("-m", "pytest", "-n", "2", *extra),
     "bench": lambda extra: run("-m", "bench", *extra),
-    "lint": lambda extra: run("-m", "ruff", "check", ".", *extra),
+    "lint": lambda extra: run("-m", "ruff", "check", "--no-cache", ".", *extra),
 }
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from satchel import PackagersManager
 from satchel.discovery import GROUP, find_entry_points
 

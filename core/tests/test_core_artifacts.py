@@ -10,6 +10,7 @@ from pathlib import Path
 
 import blake3
 import pytest
+
 from satchel import (
     Artifact,
     ClearingError,

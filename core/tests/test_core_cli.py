@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from satchel import SatchelPluginWarning, __version__
 from satchel.cli import main
 

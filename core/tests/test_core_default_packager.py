@@ -12,6 +12,7 @@ from pathlib import Path
 import cloudpickle
 import pluggy
 import pytest
+
 from satchel import Artifact, DefaultPackager, Packager, PackingError, SatchelWarning, UnpackingError
 
 DEFAULT = "satchel.default_packager.DefaultPackager"

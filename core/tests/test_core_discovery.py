@@ -6,6 +6,7 @@ import importlib.metadata
 import sys
 
 import pytest
+
 from satchel import PackagerCollectionError, PackagersManager, SatchelPluginWarning
 from satchel.discovery import GROUP, find_entry_points, normalize
 

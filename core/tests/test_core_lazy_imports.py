@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from satchel.discovery import find_entry_points
 
 HEAVY = ("numpy", "pandas", "pyarrow", "yaml", "cloudpickle")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from satchel import Artifact, DefaultPackager, LogHintError, PackingError, SatchelWarning
 from satchel.log_hints import LogHint, parse_log_hint, parse_log_hints, split_outputs
 

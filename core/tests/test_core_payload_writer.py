@@ -6,6 +6,7 @@ import os
 
 import blake3
 import pytest
+
 import satchel.manager
 from satchel import DefaultPackager, PackagersManager, SatchelError
 from satchel.hashing import HashingWriter

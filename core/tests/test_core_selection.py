@@ -8,6 +8,7 @@ import sys
 import typing
 
 import pytest
+
 import satchel
 from satchel import DefaultPackager, PackingError, SatchelPluginWarning
 

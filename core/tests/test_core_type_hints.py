@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional, Union
 
 import pytest
+
 from satchel import Artifact, DefaultPackager, UnpackingError
 from satchel.type_hints import TypeSpec, hint_members, hint_origin, resolve_dotted, resolve_hint
 

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 
 import pytest
+
 from satchel import PackagersManager
 from satchel_builtins._ordering import order_key
 

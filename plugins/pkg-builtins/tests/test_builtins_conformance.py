@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from satchel.testing import check_packager
 from satchel_builtins import packagers as builtins_packagers
 from satchel_builtins.packagers import (

@@ -8,6 +8,7 @@ import sys
 from collections import Counter, OrderedDict, defaultdict, namedtuple
 
 import pytest
+
 from satchel import PackagersManager
 from satchel.discovery import normalize
 

@@ -13,6 +13,7 @@ from typing import Optional
 
 import pytest
 import yaml
+
 from satchel import PackingError, SatchelWarning, UnpackingError
 
 FORMATS = ["json", "yaml", "jsonl", "txt"]

@@ -7,6 +7,7 @@ import typing
 from typing import Optional
 
 import pytest
+
 from satchel import UnpackingError
 
 HINTS = [dict, typing.Dict[str, typing.Any], dict[str, object], Optional[dict], "dict"]  # noqa: UP006, UP045

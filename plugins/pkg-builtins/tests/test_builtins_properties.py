@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from satchel import PackagersManager, PackingError
 
 FORMATS = ["json", "yaml", "jsonl", "txt"]

@@ -8,6 +8,7 @@ import math
 from collections import OrderedDict, namedtuple
 
 import pytest
+
 from satchel import PackingError
 
 

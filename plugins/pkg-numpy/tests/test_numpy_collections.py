@@ -7,6 +7,7 @@ import zipfile
 
 import numpy as np
 import pytest
+
 from satchel import DefaultPackager, PackagersManager, PackingError, UnpackingError
 
 ARRAYS = [np.arange(3), np.asfortranarray(np.ones((2, 3))), np.array(["x", "yz"])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from satchel.testing import check_packager
 from satchel_numpy.packagers import (
     NumpyArrayDictPackager,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+
 from satchel import PackingError, SatchelWarning
 
 

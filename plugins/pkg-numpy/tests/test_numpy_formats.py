@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from satchel import PackingError, SatchelWarning, UnpackingError
 
 MATRIX = np.arange(6, dtype=np.int16).reshape(2, 3)

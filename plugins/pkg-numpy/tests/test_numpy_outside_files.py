@@ -8,6 +8,7 @@ from typing import Optional
 
 import numpy as np
 import pytest
+
 from satchel import UnpackingError
 
 ARRAY = np.asfortranarray(np.arange(12, dtype=np.int32).reshape(3, 4))

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
 from satchel import PackagersManager, SatchelWarning
 
 ENDIAN = "?"

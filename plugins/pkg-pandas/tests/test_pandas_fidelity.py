@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+
 from satchel import PackagersManager, SatchelWarning
 from satchel_pandas.formats import FORMATS
 from satchel_pandas.packagers import DataFramePackager, SeriesPackager

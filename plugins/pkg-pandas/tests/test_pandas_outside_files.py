@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from satchel import PackagersManager, UnpackingError
 from satchel_pandas.packagers import DataFramePackager, SeriesPackager
 from satchel_pandas.testing import assert_identical

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from satchel import PackagersManager, PackingError, SatchelWarning, UnpackingError
 from satchel.testing import check_packager
 from satchel_pandas.packagers import DataFramePackager, SeriesPackager

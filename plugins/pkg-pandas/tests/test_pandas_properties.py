@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, note, settings
+
 from satchel import PackagersManager, SatchelWarning
 from satchel_pandas.packagers import DataFramePackager, SeriesPackager
 from satchel_pandas.testing import assert_identical

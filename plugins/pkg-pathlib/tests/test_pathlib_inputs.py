@@ -9,6 +9,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+
 from satchel import PackagersManager, PackingError, archives
 from satchel_pathlib.packagers import PathPackager
 from satchel_pathlib.testing import make_sample_tree, tree_snapshot

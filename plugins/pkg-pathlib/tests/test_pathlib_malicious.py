@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from satchel import Artifact, PackagersManager, UnpackingError, archives
 from satchel.workspace import Workspace
 from satchel_pathlib.packagers import PathPackager

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path, PosixPath
 
 import pytest
+
 from satchel import Artifact, PackagersManager, UnpackingError, archives
 from satchel.testing import check_packager
 from satchel.workspace import Workspace

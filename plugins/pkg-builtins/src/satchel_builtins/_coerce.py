@@ -14,7 +14,6 @@ import typing
 from typing import Any, get_args, get_origin
 
 from satchel import UnpackingError
-
 from satchel_builtins._files import describe
 from satchel_builtins._ordering import ordered
 

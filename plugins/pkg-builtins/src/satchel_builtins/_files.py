@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from satchel import UnpackingError
-
 from satchel_builtins._ordering import ordered
 
 FILE_FORMATS = {"json": ".json", "yaml": ".yaml", "jsonl": ".jsonl", "txt": ".txt"}

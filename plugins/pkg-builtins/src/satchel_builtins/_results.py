@@ -13,7 +13,6 @@ import sys
 from typing import Any
 
 from satchel import PackingError
-
 from satchel_builtins._ordering import ordered
 from satchel_builtins._schema import Path, describe_path, plain_scalars
 

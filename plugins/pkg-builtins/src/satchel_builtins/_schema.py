@@ -31,7 +31,6 @@ from collections.abc import Callable
 from typing import Any
 
 from satchel import PackingError
-
 from satchel_builtins._ordering import ordered
 
 _SEQUENCES: dict[str, Callable[[Any], Any]] = {

@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 
 from satchel import Artifact, DefaultPackager, PackingError, SatchelWarning, UnpackingError
 from satchel.type_hints import hint_origin
-
 from satchel_builtins import _files
 from satchel_builtins._coerce import ShapeError, coerce, shape_error
 from satchel_builtins._results import check_int, to_result

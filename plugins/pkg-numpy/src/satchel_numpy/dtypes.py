@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from numpy.lib import format as npy
+
 from satchel import SatchelWarning
 
 

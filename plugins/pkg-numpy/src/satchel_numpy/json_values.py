@@ -17,6 +17,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+
 from satchel import PackingError, SatchelWarning
 from satchel.default_packager import is_json_value
 

@@ -17,8 +17,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.lib import format as npy
-from satchel import Artifact, UnpackingError
 
+from satchel import Artifact, UnpackingError
 from satchel_numpy.dtypes import quiet_numpy_format
 
 NPY_MAGIC = b"\x93NUMPY"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from satchel import PackingError, UnpackingError
 
+from satchel import PackingError, UnpackingError
 from satchel_numpy.dtypes import array_facts, dtype_from_json, restore_layout
 from satchel_numpy.json_values import array_to_json
 

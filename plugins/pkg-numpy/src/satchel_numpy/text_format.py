@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from satchel import PackingError, SatchelWarning, UnpackingError
 
+from satchel import PackingError, SatchelWarning, UnpackingError
 from satchel_numpy.dtypes import dtype_from_json, restore_layout
 
 DELIMITERS = {"csv": ",", "txt": " "}

@@ -24,6 +24,7 @@ def encode_index(index: Any, *, name: bool = True) -> dict[str, Any] | None:
 
 def _encode(index: Any, with_name: bool) -> dict[str, Any]:
     import pandas as pd
+
     from satchel_pandas.dtypes import encode_dtype, is_exact
 
     if isinstance(index, pd.RangeIndex):
@@ -53,6 +54,7 @@ def encode_values(values: Any) -> Any:
     """The values of a 1-D array-like (an Index, an array) as a JSON list, by dtype."""
     import numpy as np
     import pandas as pd
+
     from satchel_pandas.labels import float_text
 
     dtype = values.dtype
@@ -111,6 +113,7 @@ def decode_values(encoded: Any, dtype: Any) -> Any:
 def decode_index(spec: dict[str, Any]) -> Any:
     """The `Index` recorded by `encode_index`."""
     import pandas as pd
+
     from satchel_pandas.dtypes import decode_dtype
 
     name = decode_label(spec.get("name"))

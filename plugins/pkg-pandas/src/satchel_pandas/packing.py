@@ -12,7 +12,6 @@ import warnings
 from typing import Any
 
 from satchel.errors import SatchelWarning, UnpackingError
-
 from satchel_pandas.formats import FileFormat, format_of_path, get_format, guard_write
 from satchel_pandas.schema import Schema, capture
 

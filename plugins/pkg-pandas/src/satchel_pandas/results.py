@@ -32,6 +32,7 @@ def column_values(column: Any) -> list[Any]:
     """A column's values as JSON scalars (null for missing, text for what JSON has no type for)."""
     import numpy as np
     import pandas as pd
+
     from satchel_pandas.values import is_object
 
     dtype = column.dtype
@@ -80,6 +81,7 @@ def json_label(label: Any) -> Any:
 
 def _index_values(index: Any) -> list[Any]:
     import pandas as pd
+
     from satchel_pandas.indexes import level_values
 
     if isinstance(index, pd.MultiIndex):

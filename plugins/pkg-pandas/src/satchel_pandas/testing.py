@@ -15,6 +15,7 @@ def assert_identical(expected: Any, actual: Any) -> None:
     """Raise `AssertionError` unless two DataFrames (or Series) are identical."""
     import pandas as pd
     import pandas.testing as tm
+
     from satchel_pandas.indexes import level_values
 
     assert type(actual) is type(expected), (

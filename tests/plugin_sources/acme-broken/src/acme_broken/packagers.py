@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import satchel_missing_dependency_for_tests  # noqa: F401
+
 from satchel import DefaultPackager
 
 

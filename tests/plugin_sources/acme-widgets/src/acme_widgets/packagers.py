@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from satchel import DefaultPackager  # imported, not defined here: not collected
-
 from acme_widgets import Widget
+from satchel import DefaultPackager  # imported, not defined here: not collected
 
 
 class _Base(DefaultPackager):
