@@ -23,7 +23,7 @@ class Call:
     (A slotted class: one is made for every small result packed.)
     """
 
-    __slots__ = ("_folder", "digests", "key", "packager", "type_hint", "workspace")
+    __slots__ = ("_folder", "key", "packager", "type_hint", "workspace")
 
     def __init__(self, workspace: Workspace, packager: Packager, key: str, type_hint: Any = None) -> None:
         self.workspace = workspace
@@ -31,8 +31,6 @@ class Call:
         self.key = key
         self.type_hint = type_hint
         self._folder: Path | None = None
-        #: payload files hashed as they were written: path -> ("blake3:<hex>", size)
-        self.digests: dict[Path, tuple[str, int]] = {}
 
     @property
     def folder(self) -> Path:

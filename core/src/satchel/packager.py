@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, ClassVar
 
 from satchel.context import current_call
 from satchel.errors import ClearingError
@@ -79,23 +78,6 @@ class Packager(ABC):
         (for extracting, say) that satchel removes when the run or manager is cleared.
         """
         return current_call("staging_path").folder / f"{key}{suffix}"
-
-    def open_payload(self, key: str, suffix: str = "", size: int | None = None) -> BinaryIO:
-        """A new file at `staging_path(key, suffix)` that is hashed as you write it.
-
-        Use it (as a context manager; return its `.name`) when you can write the payload as a
-        stream: satchel then never reads the payload back to hash it. Give `size` (bytes) when
-        you know it, so the space is reserved at once.
-        """
-        call = current_call("open_payload")
-        path = call.folder / f"{key}{suffix}"
-
-        def record(written: Path, digest: str, size: int) -> None:
-            call.digests[written] = (digest, size)
-
-        from satchel.hashing import HashingWriter
-
-        return io.BufferedWriter(HashingWriter(path, record, size), buffer_size=1 << 20)
 
     def add_future_clearing_path(self, path: str | Path) -> None:
         """Delete `path` when the current run (or manager) ends, whether it succeeded or not."""

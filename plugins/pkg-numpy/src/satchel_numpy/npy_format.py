@@ -9,6 +9,7 @@ always give the same bytes (and the same hash).
 from __future__ import annotations
 
 import ast
+import io
 import struct
 import zipfile
 from collections.abc import Iterable
@@ -36,12 +37,20 @@ TRUSTED_HEADER_LIMIT = 1 << 62
 def write_npy(array: np.ndarray, handle: BinaryIO) -> None:
     """Write `array` as npy to an open binary file (object arrays pickled inside, as numpy does).
 
-    Contiguous plain arrays are handed over straight from their buffer, in chunks, without
-    copies (`numpy.lib.format.write_array` copies each 16 MB chunk before writing to a file
-    object that is not a plain file, such as a zip member or satchel's hashing payload writer).
+    A plain file gets `numpy.lib.format.write_array`, which reserves the space and hands the data
+    to the OS without a copy (`ndarray.tofile`). Other file objects (a zip member) get contiguous
+    plain arrays straight from their buffer, in chunks: there `write_array` would copy each
+    16 MB chunk first.
     """
+    plain_file = isinstance(handle, (io.FileIO, io.BufferedWriter))
     contiguous = array.flags.c_contiguous or array.flags.f_contiguous
-    if not contiguous or array.dtype.hasobject or array.dtype.names is not None or array.ndim == 0:
+    if (
+        plain_file
+        or not contiguous
+        or array.dtype.hasobject
+        or array.dtype.names is not None
+        or array.ndim == 0
+    ):
         with quiet_numpy_format():
             npy.write_array(handle, array, allow_pickle=array.dtype.hasobject)
         return

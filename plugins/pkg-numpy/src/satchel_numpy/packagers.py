@@ -55,7 +55,7 @@ class NumpyArrayPackager(DefaultPackager):
             dtypes.warn_dropped_metadata(obj, key, file_format)
             instructions["pickled"] = bool(obj.dtype.hasobject)
             if file_format == "npy":
-                with self.open_payload(key, ".npy", size=obj.nbytes) as handle:  # hashed as it is written
+                with open(path, "wb") as handle:
                     npy_format.write_npy(obj, handle)
             else:
                 instructions["member"] = npy_format.write_npz(path, [("arr_0", obj)])[0][: -len(".npy")]
@@ -144,9 +144,10 @@ class NumpyMemmapPackager(DefaultPackager):
         from satchel_numpy import dtypes, npy_format
 
         _check_mmap_mode(self._name(), key, obj, "npy", mmap_mode)
-        with self.open_payload(key, ".npy", size=obj.nbytes) as handle:  # hashed as it is written
+        path = self.staging_path(key, ".npy")
+        with open(path, "wb") as handle:
             npy_format.write_npy(obj, handle)
-        return handle.name, {"file_format": "npy", **dtypes.array_facts(obj), "mmap_mode": mmap_mode}
+        return path, {"file_format": "npy", **dtypes.array_facts(obj), "mmap_mode": mmap_mode}
 
     def unpack_file(self, item: Any, mmap_mode: str = "r") -> Any:
         """Memory-map the npy payload ('r' read-only or 'c' copy-on-write)."""
