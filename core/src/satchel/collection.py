@@ -25,6 +25,10 @@ _HOOK_PARAMETERS = {
     hook: tuple(inspect.signature(getattr(hookspecs, hook)).parameters) for hook in HOOK_NAMES
 }
 _BASE_NAMES = frozenset(dir(DefaultPackager))
+_BASE_CLASSES = frozenset(DefaultPackager.__mro__)
+_BASE_HOOKS = [
+    vars(base)[hook] for base in (Packager, DefaultPackager) for hook in HOOK_NAMES if hook in vars(base)
+]
 
 
 class CollectionProblem(Exception):  # noqa: N818 - internal: becomes a warning or an error
@@ -35,8 +39,8 @@ class _PluginManager(pluggy.PluginManager):
     """Methods of a `Packager` named after a hook are its implementations, markers or not."""
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
-        if isinstance(plugin, Packager):  # its other attributes are not hooks: skip pluggy's scan
-            return {} if name in HOOK_NAMES else None
+        if Packager in type(plugin).__mro__:  # (not isinstance: an ABC check per attribute is slow)
+            return {} if name in HOOK_NAMES else None  # its other attributes are not hooks
         return super().parse_hookimpl_opts(plugin, name)
 
 
@@ -159,7 +163,7 @@ def _module_classes(module: Any) -> list[type[Packager]]:
         value
         for name, value in vars(module).items()
         if isinstance(value, type)
-        and issubclass(value, Packager)
+        and Packager in value.__mro__  # (not issubclass: the ABC check walks every subclass)
         and value.__module__ == module.__name__
         and not name.startswith("_")
     ]
@@ -174,7 +178,7 @@ def _describe(error: BaseException) -> str:
 
 def check_class(cls: Any, default_priority: int) -> tuple[int, TypeSpec]:
     """Validate a packager class; return its priority and declared type spec."""
-    if not (isinstance(cls, type) and issubclass(cls, Packager)):
+    if not (isinstance(cls, type) and Packager in cls.__mro__):
         raise CollectionProblem(f"{cls!r} is not a satchel.Packager subclass")
     name = f"{cls.__module__}.{cls.__qualname__}"
     declared = cls.__dict__.get("PACKABLE_OBJECT_TYPE")
@@ -202,6 +206,8 @@ def _check_hooks(cls: type, name: str) -> None:
 
     for hook in HOOK_NAMES:
         function = inspect.getattr_static(cls, hook)
+        if function in _BASE_HOOKS:  # inherited from satchel's bases: known to be right
+            continue
         if isinstance(function, (staticmethod, classmethod)):
             raise CollectionProblem(f"{name}.{hook} must be a plain method")
         parameters = list(inspect.signature(function).parameters.values())
@@ -227,7 +233,8 @@ def _check_hooks(cls: type, name: str) -> None:
                 f"{', '.join(expected)}) in this order: satchel calls hooks with every argument, "
                 f"by position (see satchel.hookspecs.{hook})"
             )
-    for attribute in dir(cls):
+    own = {attribute for klass in cls.__mro__ if klass not in _BASE_CLASSES for attribute in vars(klass)}
+    for attribute in sorted(own):
         if attribute.startswith("_") or attribute in _BASE_NAMES:
             continue
         value = getattr(cls, attribute, None)

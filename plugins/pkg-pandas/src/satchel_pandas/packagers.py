@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from satchel import DefaultPackager
-from satchel_pandas.packing import pack_file, unpack_file
 
 
 class DataFramePackager(DefaultPackager):
@@ -26,10 +25,11 @@ class DataFramePackager(DefaultPackager):
 
     def pack_dataset(self, obj: Any, key: str, file_format: str = "parquet") -> tuple[Any, dict[str, Any]]:
         """A file plus a readable schema, the row count and a small preview in the instructions."""
+        from satchel_pandas import packing  # its schema and format code loads on first use
         from satchel_pandas.frames import labels_of
         from satchel_pandas.results import preview
 
-        path, instructions, schema = pack_file(self, obj, key, file_format)
+        path, instructions, schema = packing.pack_file(self, obj, key, file_format)
         summary = schema.summary(labels_of(obj), obj.index)
         instructions.update(summary)
         instructions["preview"] = preview(obj)
@@ -43,11 +43,15 @@ class DataFramePackager(DefaultPackager):
         layout: dict[str, Any] | None = None,
     ) -> Any:
         """The DataFrame, identical to the one packed."""
-        return unpack_file(item, file_format, schema, layout, "DataFrame")
+        from satchel_pandas import packing  # its schema and format code loads on first use
+
+        return packing.unpack_file(item, file_format, schema, layout, "DataFrame")
 
     def pack_file(self, obj: Any, key: str, file_format: str = "parquet") -> tuple[Any, dict[str, Any]]:
         """The frame in one file of `file_format`; its schema goes into the instructions."""
-        path, instructions, _ = pack_file(self, obj, key, file_format)
+        from satchel_pandas import packing  # its schema and format code loads on first use
+
+        path, instructions, _ = packing.pack_file(self, obj, key, file_format)
         return path, instructions
 
     def unpack_file(
@@ -58,7 +62,9 @@ class DataFramePackager(DefaultPackager):
         layout: dict[str, Any] | None = None,
     ) -> Any:
         """The DataFrame; a plain file made outside satchel is read by its suffix."""
-        return unpack_file(item, file_format, schema, layout, "DataFrame")
+        from satchel_pandas import packing  # its schema and format code loads on first use
+
+        return packing.unpack_file(item, file_format, schema, layout, "DataFrame")
 
     def pack_result(self, obj: Any, key: str) -> Any:
         """The frame as a JSON value in pandas' split orientation (one way: see the README)."""
@@ -76,7 +82,9 @@ class SeriesPackager(DefaultPackager):
 
     def pack_file(self, obj: Any, key: str, file_format: str = "parquet") -> tuple[Any, dict[str, Any]]:
         """The Series as a one-column file; its name, dtype and index go into the schema."""
-        path, instructions, _ = pack_file(self, obj, key, file_format)
+        from satchel_pandas import packing  # its schema and format code loads on first use
+
+        path, instructions, _ = packing.pack_file(self, obj, key, file_format)
         return path, instructions
 
     def unpack_file(
@@ -87,7 +95,9 @@ class SeriesPackager(DefaultPackager):
         layout: dict[str, Any] | None = None,
     ) -> Any:
         """The Series; a file with more than one column is an `UnpackingError`."""
-        return unpack_file(item, file_format, schema, layout, "Series")
+        from satchel_pandas import packing  # its schema and format code loads on first use
+
+        return packing.unpack_file(item, file_format, schema, layout, "Series")
 
     def pack_result(self, obj: Any, key: str) -> Any:
         """The Series as a JSON value: `{"name", "index", "data"}`."""
