@@ -34,7 +34,7 @@ from satchel.errors import (
 from satchel.explanation import Explanation
 from satchel.hashing import copy_payload, hash_path
 from satchel.log_hints import LogHint, LogHintLike, check_key, parse_log_hint, parse_log_hints, split_outputs
-from satchel.selection import TypeIndex
+from satchel.selection import TypeIndex, unpack_candidates
 from satchel.type_hints import (
     hint_members,
     hint_origin,
@@ -440,25 +440,7 @@ class PackagersManager:
                 stored = self._stored_record(item)
             except UnpackingError as error:
                 attempts.append(str(error))
-        seen: set[tuple[str, str, int]] = set()
-        for position, member in enumerate(members):
-            records = [*self._index.for_hint(member), self._default]
-            if stored is not None and _fits(stored, item, member):
-                records.insert(0, stored)
-            for record in records:
-                if record is stored:
-                    artifact_type, instructions = item.kind, item.instructions
-                else:
-                    kind = item.kind
-                    artifact_type = (
-                        kind if kind in record.artifact_types else record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
-                    )
-                    instructions = item.instructions if _shares_format(record, item, artifact_type) else {}
-                marker = (record.name, artifact_type or "", position)
-                if marker in seen or artifact_type is None:
-                    continue
-                seen.add(marker)
-                yield record, member, artifact_type, instructions
+        return unpack_candidates(self._index, self._default, stored, item, members)
 
     def _unpack_with(
         self,
@@ -520,44 +502,6 @@ def _resolve(type_hint: Any) -> Any:
         return resolve_hint(type_hint)
     except ValueError as error:
         raise UnpackingError(str(error)) from None
-
-
-def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
-    """Whether the packager that packed `item` can serve hint `member`."""
-    origin = hint_origin(member)
-    if origin is None:
-        return False
-    stored_type = None
-    if item.object_type:
-        try:
-            stored_type = resolve_dotted(item.object_type)
-        except LookupError:
-            stored_type = None
-    if isinstance(stored_type, type):
-        fits = issubclass(stored_type, origin)
-    else:
-        fits = item.object_type == object_type_name(origin)
-    spec = record.resolved
-    if fits and spec is not None and spec.args:
-        return spec.matches(member) or not getattr(member, "__args__", None)
-    return fits
-
-
-#: Artifact types whose payload and instructions core defines, whichever packager wrote them.
-_CORE_FORMATS = frozenset({"object", "path"})
-
-
-def _shares_format(record: PackagerRecord, item: Artifact, artifact_type: str) -> bool:
-    """Whether `item`'s instructions mean the same to `record` as to the packager that packed it.
-
-    True for the formats core defines (`object` pickles, `path` payloads) and for sibling
-    packagers of one module (a list read under a `tuple` hint), when the artifact type is the same.
-    """
-    if artifact_type != item.kind:
-        return False
-    if artifact_type in _CORE_FORMATS:
-        return True
-    return (item.packager or "").rpartition(".")[0] == record.cls.__module__
 
 
 def _names_from_env(variable: str) -> set[str]:
