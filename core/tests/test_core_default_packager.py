@@ -379,3 +379,41 @@ def test_result_from_the_fallback_only_for_json_values(manager):
     assert manager.pack({"a": [1, 2.5, None, "x"]}, "r:result") == {"r": {"a": [1, 2.5, None, "x"]}}
     with pytest.raises(PackingError, match="no packager can pack 'r' \\(Text\\) as 'result'"):
         manager.pack(Text("x"), "r:result")
+
+
+class PickleInDisguise:
+    """Packed as a `file` whose bytes happen to be a pickle (that writes a marker if loaded)."""
+
+
+class _Marker:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.path), "unpickled"))
+
+
+class DisguisePackager(DefaultPackager):
+    PACKABLE_OBJECT_TYPE = PickleInDisguise
+    DEFAULT_PACKING_ARTIFACT_TYPE = "file"
+    marker = ""
+
+    def pack_file(self, obj, key):
+        path = self.staging_path(key, ".bin")
+        path.write_bytes(pickle.dumps(_Marker(self.marker)))
+        return path, {}
+
+    def unpack_file(self, item):
+        raise ValueError("this packager cannot read its files back")
+
+
+def test_the_default_packager_never_unpickles_a_payload_recorded_as_another_kind(manager, tmp_path):
+    marker = tmp_path / "marker"
+    DisguisePackager.marker = str(marker)
+    manager.collect_packagers([DisguisePackager])
+    artifact = manager.pack(PickleInDisguise(), "d")
+    assert artifact.kind == "file" and artifact.trusted
+    with pytest.raises(UnpackingError) as caught:
+        manager.unpack(artifact, PickleInDisguise)
+    assert DEFAULT not in str(caught.value)  # not even tried
+    assert not marker.exists()

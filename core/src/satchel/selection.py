@@ -140,6 +140,8 @@ def unpack_candidates(
         for record in records:
             if record is stored:
                 artifact_type, instructions = item.kind, item.instructions
+            elif record is default and item.kind not in (None, "object"):
+                continue  # never unpickle a payload recorded as something else than a pickle
             else:
                 kind = item.kind
                 artifact_type = (

@@ -9,12 +9,12 @@ from __future__ import annotations
 import copy
 import json
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from satchel.artifact import Artifact
-from satchel.errors import PackingError
+from satchel.errors import PackingError, SatchelError
 from satchel.manager import PackagersManager
 from satchel.packager import Packager
 
@@ -32,6 +32,7 @@ def check_packager(
     *,
     artifact_types: Iterable[str] | None = None,
     assert_equal: Callable[[Any, Any], None] | None = None,
+    configurations: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
 ) -> None:
     """Check `packager_cls` on every sample and artifact type.
 
@@ -40,7 +41,9 @@ def check_packager(
     the same type, instructions are JSON-able, results are JSON values, the sample is unchanged,
     clearing removes what was registered and nothing else, and an unknown configuration is a
     `PackingError`. `assert_equal(expected, actual)` raises `AssertionError` on a difference
-    (default: same type and `==`).
+    (default: same type and `==`). `configurations` maps an artifact type to the configuration
+    sets to check it with (e.g. `{"file": [{"file_format": "csv"}, {"file_format": "json"}]}`);
+    each artifact type is always checked with its defaults too.
     """
     same = assert_equal or _same
     name = f"{packager_cls.__module__}.{packager_cls.__qualname__}"
@@ -64,7 +67,9 @@ def check_packager(
                         assert not explicit, f"{where}: {name} is not chosen (chosen: {chosen})"
                         continue  # the packager declines this artifact type for this sample
                     packed_any = True
-                    _check_round_trip(manager, sample, before, artifact_type, same, where)
+                    for extra in [{}, *(configurations or {}).get(artifact_type, ())]:
+                        shown = f"{where} with {dict(extra)}" if extra else where
+                        _check_round_trip(manager, sample, before, artifact_type, extra, same, shown)
                 assert packed_any, f"{label}: {name} packs it as none of {types}"
                 _check_unknown_configuration(manager, sample, packager_cls, label)
                 registered = manager._workspace.registered()
@@ -81,11 +86,15 @@ def _check_round_trip(
     sample: Any,
     before: Any,
     artifact_type: str,
+    extra: Mapping[str, Any],
     same: Callable[[Any, Any], None],
     where: str,
 ) -> None:
     for _ in (1, 2):  # packing the same object twice works
-        out = manager.pack(sample, {"key": "sample", "artifact_type": artifact_type})
+        try:
+            out = manager.pack(sample, {"key": "sample", "artifact_type": artifact_type, **extra})
+        except SatchelError as error:
+            raise AssertionError(f"{where}: pack failed: {error}") from error
         try:
             same(before, sample)
         except AssertionError as error:
@@ -102,7 +111,10 @@ def _check_round_trip(
         raise AssertionError(f"{where}: instructions are not JSON-able: {error}") from None
     assert out.kind == artifact_type, f"{where}: the artifact's kind is {out.kind!r}"
     for hint in (type(sample), None):
-        restored = manager.unpack(out, hint)
+        try:
+            restored = manager.unpack(out, hint)
+        except SatchelError as error:
+            raise AssertionError(f"{where}: unpack with hint {hint!r} failed: {error}") from error
         try:
             same(before, restored)
         except AssertionError as error:
