@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Command, Comparison, Target, Variant
+from bench.steps import clear_manager, file_setup, pack_setup, remove_file, satchel_pack, scratch_manager
 
 DUMMY_COUNT = 100
 STARTUP_REPEAT = 15
@@ -262,13 +263,7 @@ def medium_object() -> dict[str, Any]:
     return {"rows": rows, "index": {f"row-{i}": i for i in range(100_000)}, "blob": bytes(2_000_000)}
 
 
-def _raw_dump_setup(obj: Any, scratch: Path) -> tuple[Any, Path]:
-    return obj, scratch / "obj.pkl"
-
-
-def _remove_dump(state: tuple[Any, Path]) -> None:
-    """Untimed, after each repetition: every write goes to a new file, as satchel's do."""
-    state[1].unlink(missing_ok=True)
+DUMP_FILE = file_setup("obj.pkl")
 
 
 def raw_cloudpickle_dump(state: tuple[Any, Path]) -> None:
@@ -306,32 +301,8 @@ def raw_cloudpickle_load_blake3(path: Path) -> Any:
     return raw_cloudpickle_load(path)
 
 
-def _manager(_obj: Any, scratch: Path) -> Any:
-    import satchel
-    from satchel.workspace import Workspace
-
-    return satchel.PackagersManager(workspace=Workspace(scratch))
-
-
-def _pack_setup(hint: str) -> Any:
-    def setup(obj: Any, scratch: Path) -> tuple[Any, Any, str]:
-        return _manager(obj, scratch), obj, hint
-
-    return setup
-
-
-def satchel_pack(state: tuple[Any, Any, str]) -> Any:
-    """mgr.pack(obj, hint): staging, the pickle, versions, the BLAKE3 hash, the Artifact."""
-    manager, obj, hint = state
-    return manager.pack(obj, hint)
-
-
-def _clear(state: tuple[Any, ...]) -> None:
-    state[0].clear()
-
-
 def _unpack_setup(obj: Any, scratch: Path) -> tuple[Any, Any]:
-    manager = _manager(obj, scratch)
+    manager = scratch_manager(scratch)
     return manager, manager.pack(obj, "obj:object")
 
 
@@ -350,14 +321,16 @@ def pickle_cases() -> list[Comparison]:
             description="medium object (~8 MB pickled: 100k records) through the default packager",
             make_input=medium_object,
             variants=[
-                Variant("cloudpickle.dump", raw_cloudpickle_dump, setup=_raw_dump_setup, reset=_remove_dump),
+                Variant("cloudpickle.dump", raw_cloudpickle_dump, setup=DUMP_FILE, reset=remove_file),
                 Variant(
                     "cloudpickle.dump + blake3",
                     raw_cloudpickle_dump_blake3,
-                    setup=_raw_dump_setup,
-                    reset=_remove_dump,
+                    setup=DUMP_FILE,
+                    reset=remove_file,
                 ),
-                Variant("satchel pack :object", satchel_pack, setup=_pack_setup("obj:object"), reset=_clear),
+                Variant(
+                    "satchel pack :object", satchel_pack, setup=pack_setup("obj:object"), reset=clear_manager
+                ),
             ],
             payload_bytes=size,
             targets=[Target("time_ratio", 1.5), Target("memory_over_fraction", 0.2)],
@@ -450,14 +423,16 @@ def hashing_cases() -> list[Comparison]:
             description="mgr.pack(100 MB bytes, 'x:object') vs a raw dump + hash",
             make_input=big_bytes,
             variants=[
-                Variant("cloudpickle.dump", raw_cloudpickle_dump, setup=_raw_dump_setup, reset=_remove_dump),
+                Variant("cloudpickle.dump", raw_cloudpickle_dump, setup=DUMP_FILE, reset=remove_file),
                 Variant(
                     "cloudpickle.dump + blake3",
                     raw_cloudpickle_dump_blake3,
-                    setup=_raw_dump_setup,
-                    reset=_remove_dump,
+                    setup=DUMP_FILE,
+                    reset=remove_file,
                 ),
-                Variant("satchel pack :object", satchel_pack, setup=_pack_setup("x:object"), reset=_clear),
+                Variant(
+                    "satchel pack :object", satchel_pack, setup=pack_setup("x:object"), reset=clear_manager
+                ),
             ],
             payload_bytes=BIG,
             targets=[

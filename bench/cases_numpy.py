@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Comparison, Target, Variant
+from bench.steps import clear_manager, file_setup, pack_setup, remove_file, satchel_pack, scratch_manager
 
 BIG_VALUES = 100_000_000  # 800 MB of float64
 DICT_ARRAYS = 10
@@ -36,18 +37,6 @@ def array_dict() -> dict[str, Any]:
 
 
 # -- raw numpy ------------------------------------------------------------------------------------
-
-
-def _file_setup(name: str) -> Any:
-    def setup(data: Any, scratch: Path) -> tuple[Any, Path]:
-        return data, scratch / name
-
-    return setup
-
-
-def _remove(state: tuple[Any, Path]) -> None:
-    """Untimed, after each repetition: every write goes to a new file, as satchel's do."""
-    state[1].unlink(missing_ok=True)
 
 
 def raw_save(state: tuple[Any, Path]) -> None:
@@ -101,30 +90,9 @@ def raw_load_npz(path: Path) -> dict[str, Any]:
 # -- satchel --------------------------------------------------------------------------------------
 
 
-def _manager(scratch: Path) -> Any:
-    import satchel
-    from satchel.workspace import Workspace
-
-    return satchel.PackagersManager(workspace=Workspace(scratch))
-
-
-def _pack_setup(data: Any, scratch: Path) -> tuple[Any, Any]:
-    return _manager(scratch), data
-
-
-def satchel_pack(state: tuple[Any, Any]) -> Any:
-    """mgr.pack(obj, "x"): staging path, the write, the BLAKE3 hash, versions, the Artifact."""
-    manager, data = state
-    return manager.pack(data, "x")
-
-
-def _clear(state: tuple[Any, ...]) -> None:
-    state[0].clear()
-
-
 def _unpack_setup(hint: Any) -> Any:
     def setup(data: Any, scratch: Path) -> tuple[Any, Any, Any]:
-        manager = _manager(scratch)
+        manager = scratch_manager(scratch)
         return manager, manager.pack(data, "x"), hint()
 
     return setup
@@ -164,9 +132,9 @@ def cases() -> list[Comparison]:
             description="800 MB float64 ndarray to npy",
             make_input=big_array,
             variants=[
-                Variant("np.save", raw_save, setup=_file_setup("raw.npy"), reset=_remove),
-                Variant("np.save + blake3", raw_save_blake3, setup=_file_setup("raw.npy"), reset=_remove),
-                Variant("satchel pack", satchel_pack, setup=_pack_setup, reset=_clear),
+                Variant("np.save", raw_save, setup=file_setup("raw.npy"), reset=remove_file),
+                Variant("np.save + blake3", raw_save_blake3, setup=file_setup("raw.npy"), reset=remove_file),
+                Variant("satchel pack", satchel_pack, setup=pack_setup("x"), reset=clear_manager),
             ],
             payload_bytes=big,
             targets=[Target("time_ratio", 1.5), Target("memory_over_fraction", 0.2)],
@@ -188,8 +156,8 @@ def cases() -> list[Comparison]:
             description="dict of 10 x 1M float64 arrays to npz",
             make_input=array_dict,
             variants=[
-                Variant("np.savez", raw_savez, setup=_file_setup("raw.npz"), reset=_remove),
-                Variant("satchel pack", satchel_pack, setup=_pack_setup, reset=_clear),
+                Variant("np.savez", raw_savez, setup=file_setup("raw.npz"), reset=remove_file),
+                Variant("satchel pack", satchel_pack, setup=pack_setup("x"), reset=clear_manager),
             ],
             payload_bytes=small,
             targets=[Target("time_ratio", 1.5), Target("memory_over_fraction", 0.2)],

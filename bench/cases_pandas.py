@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Comparison, Target, Variant
+from bench.steps import clear_manager, file_setup, pack_setup, remove_file, satchel_pack, scratch_manager
 
 ROWS = 1_000_000
 CSV_REPEAT = 5
@@ -56,18 +57,6 @@ def _payload(make: Any) -> int:
 
 
 # -- raw pandas -----------------------------------------------------------------------------------
-
-
-def _file_setup(name: str) -> Any:
-    def setup(frame: Any, scratch: Path) -> tuple[Any, Path]:
-        return frame, scratch / name
-
-    return setup
-
-
-def _remove(state: tuple[Any, Path]) -> None:
-    """Untimed, after each repetition: every write goes to a new file, as satchel's do."""
-    state[1].unlink(missing_ok=True)
 
 
 def raw_to_parquet(state: tuple[Any, Path]) -> None:
@@ -112,35 +101,11 @@ def raw_read_csv(path: Path) -> Any:
 # -- satchel --------------------------------------------------------------------------------------
 
 
-def _manager(scratch: Path) -> Any:
-    import satchel
-    from satchel.workspace import Workspace
-
-    return satchel.PackagersManager(workspace=Workspace(scratch))
-
-
-def _pack_setup(hint: Any) -> Any:
-    def setup(frame: Any, scratch: Path) -> tuple[Any, Any, Any]:
-        return _manager(scratch), frame, hint
-
-    return setup
-
-
-def satchel_pack(state: tuple[Any, Any, Any]) -> Any:
-    """mgr.pack(frame, hint): schema, the write, the BLAKE3 hash, versions, the Artifact."""
-    manager, frame, hint = state
-    return manager.pack(frame, hint)
-
-
-def _clear(state: tuple[Any, ...]) -> None:
-    state[0].clear()
-
-
 def _unpack_setup(hint: Any) -> Any:
     """Pack once, and unpack once (as the raw variant reads once in its setup)."""
 
     def setup(frame: Any, scratch: Path) -> tuple[Any, Any]:
-        manager = _manager(scratch)
+        manager = scratch_manager(scratch)
         state = (manager, manager.pack(frame, hint))
         satchel_unpack(state)
         return state
@@ -174,8 +139,8 @@ def cases() -> list[Comparison]:
             description="1M x 10 frame to parquet (dataset)",
             make_input=wide_frame,
             variants=[
-                Variant("to_parquet", raw_to_parquet, setup=_file_setup("raw.parquet"), reset=_remove),
-                Variant("satchel pack", satchel_pack, setup=_pack_setup(DATASET), reset=_clear),
+                Variant("to_parquet", raw_to_parquet, setup=file_setup("raw.parquet"), reset=remove_file),
+                Variant("satchel pack", satchel_pack, setup=pack_setup(DATASET), reset=clear_manager),
             ],
             payload_bytes=wide,
             targets=[time_pack, memory],
@@ -196,8 +161,8 @@ def cases() -> list[Comparison]:
             description="1M x 10 frame to csv",
             make_input=wide_frame,
             variants=[
-                Variant("to_csv", raw_to_csv, setup=_file_setup("raw.csv"), reset=_remove),
-                Variant("satchel pack", satchel_pack, setup=_pack_setup(CSV), reset=_clear),
+                Variant("to_csv", raw_to_csv, setup=file_setup("raw.csv"), reset=remove_file),
+                Variant("satchel pack", satchel_pack, setup=pack_setup(CSV), reset=clear_manager),
             ],
             payload_bytes=wide,
             repeat=CSV_REPEAT,
@@ -222,8 +187,8 @@ def cases() -> list[Comparison]:
             description="1M-row frame with a (str, int) MultiIndex to parquet (dataset)",
             make_input=multiindex_frame,
             variants=[
-                Variant("to_parquet", raw_to_parquet, setup=_file_setup("raw.parquet"), reset=_remove),
-                Variant("satchel pack", satchel_pack, setup=_pack_setup(DATASET), reset=_clear),
+                Variant("to_parquet", raw_to_parquet, setup=file_setup("raw.parquet"), reset=remove_file),
+                Variant("satchel pack", satchel_pack, setup=pack_setup(DATASET), reset=clear_manager),
             ],
             payload_bytes=multi,
             targets=[time_pack, memory],
