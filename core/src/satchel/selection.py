@@ -35,8 +35,7 @@ class TypeIndex:
         with self._lock:
             self.remove(record.name)
             if not self._try_resolve(record):
-                self._pending.append(record)
-                self._pending_modules = tuple(sorted({m for r in self._pending for m in r.spec.modules()}))
+                self._set_pending([*self._pending, record])
                 self._modules_seen = -1
             self._cache.clear()
 
@@ -45,7 +44,7 @@ class TypeIndex:
         with self._lock:
             for records in self._by_origin.values():
                 records[:] = [record for record in records if record.name != name]
-            self._pending = [record for record in self._pending if record.name != name]
+            self._set_pending([record for record in self._pending if record.name != name])
             self._cache.clear()
 
     @property
@@ -111,12 +110,16 @@ class TypeIndex:
         self._by_origin.setdefault(resolved.origin, []).append(record)
         return True
 
+    def _set_pending(self, records: list[PackagerRecord]) -> None:
+        """The packagers waiting for a module, and the top-level modules they wait for."""
+        self._pending = records
+        self._pending_modules = tuple(sorted({m for r in records for m in r.spec.modules()}))
+
     def _resolve_pending(self) -> None:
         with self._lock:
             still = [record for record in self._pending if not self._try_resolve(record)]
             if len(still) != len(self._pending):
-                self._pending = still
-                self._pending_modules = tuple(sorted({m for r in still for m in r.spec.modules()}))
+                self._set_pending(still)
                 self._cache.clear()
 
 
