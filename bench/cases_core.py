@@ -387,7 +387,7 @@ def raw_blake3_memory(data: bytes) -> str:
 
 def satchel_hash_path(path: Path) -> tuple[str, int]:
     """satchel's payload hash (what every pack and every verify does)."""
-    from satchel.hashing import hash_path
+    from satchel.payloads import hash_path
 
     return hash_path(path)
 

@@ -49,7 +49,7 @@ def raw_save(state: tuple[Any, Path]) -> None:
 
 def raw_save_blake3(state: tuple[Any, Path]) -> None:
     """np.save, then a BLAKE3 pass over the file: the floor for a hashed write."""
-    from satchel.hashing import hash_path
+    from satchel.payloads import hash_path
 
     raw_save(state)
     hash_path(state[1])

@@ -27,7 +27,7 @@ def remove_file(state: tuple[Any, Path]) -> None:
 def scratch_manager(scratch: Path) -> Any:
     """A `PackagersManager` (installed plugins) whose payloads go to the scratch folder."""
     import satchel
-    from satchel.workspace import Workspace
+    from satchel.packaging.workspace import Workspace
 
     return satchel.PackagersManager(workspace=Workspace(scratch))
 

@@ -38,14 +38,14 @@ def test_debug_shows_the_traceback(core_venv, tmp_path):
     assert failed.returncode != 0
     lines = _lines(failed.stderr)
     assert lines[0] == "Traceback (most recent call last):", failed.stderr
-    assert any("satchel/cli.py" in line for line in lines), "the traceback goes through the command"
+    assert any("satchel/cli/" in line for line in lines), "the traceback goes through the command"
     assert lines[-1].startswith("satchel: ") and "satchel_no_such_module.Thing" in lines[-1]
 
 
 def test_success_exits_zero_and_says_nothing_on_stderr(core_venv, tmp_path):
     done = core_venv.satchel("explain", "--type", "collections.OrderedDict", tmp=tmp_path)
     assert done.stderr == ""
-    assert "chosen: satchel.default_packager.DefaultPackager" in done.stdout
+    assert "chosen: satchel.DefaultPackager" in done.stdout
 
 
 @pytest.mark.parametrize(

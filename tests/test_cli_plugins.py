@@ -30,7 +30,7 @@ def test_text_listing_shows_every_plugin_and_packager(full_venv, wheels, version
             line = next(line for line in text.splitlines() if line.split()[:1] == [packager["class"]])
             assert f"priority {packager['priority']}" in line, line
             assert ", ".join(packager["artifact_types"]) in line, line
-    assert text.splitlines()[-1].startswith("default: satchel.default_packager.DefaultPackager")
+    assert text.splitlines()[-1].startswith("default: satchel.DefaultPackager")
 
 
 def test_json_listing_is_one_document(full_venv, tmp_path):

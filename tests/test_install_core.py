@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-DEFAULT = "satchel.default_packager.DefaultPackager"
+DEFAULT = "satchel.DefaultPackager"
 
 
 def test_core_alone_lists_no_plugins(core_venv, tmp_path):

@@ -207,7 +207,7 @@ def test_disabled_plugins_are_skipped(full_venv, third_party, tmp_path):
     packager = full_venv.script(
         code, tmp=tmp_path, overlays=overlays, TMPDIR=str(tmp_path), SATCHEL_DISABLE_PLUGINS="acme,broken"
     )
-    assert packager == "satchel.default_packager.DefaultPackager", "with acme disabled, widgets are pickled"
+    assert packager == "satchel.DefaultPackager", "with acme disabled, widgets are pickled"
 
 
 def test_requiring_a_name_no_entry_point_has_fails(full_venv, tmp_path):

@@ -80,7 +80,7 @@ def test_each_family_wheel_declares_its_entry_point(wheels):
 def test_the_core_wheel_declares_its_commands_and_pytest_plugin(wheels):
     text = _read(wheels.core, "entry_points.txt")
     assert "satchel = satchel.cli:main" in text
-    assert "[pytest11]" in text and "satchel = satchel.pytest_plugin" in text
+    assert "[pytest11]" in text and "satchel = satchel.testing.pytest_plugin" in text
 
 
 def test_no_wheel_ships_tests(wheels):

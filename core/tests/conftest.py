@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from satchel import PackagersManager
-from satchel.discovery import GROUP, find_entry_points
+from satchel.discovery.entry_points import find_entry_points
+from satchel.packaging.collecting import GROUP
 
 _counter = itertools.count()
 
@@ -88,7 +89,7 @@ def only_fake_plugins(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
     Call it with extra comma-separated names to disable as well.
     """
-    real = [entry_point.name for entry_point in find_entry_points()]
+    real = [entry_point.name for entry_point in find_entry_points(GROUP)]
 
     def apply(extra: str = "") -> None:
         names = [*real, *filter(None, extra.split(","))]

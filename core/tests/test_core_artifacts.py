@@ -20,8 +20,8 @@ from satchel import (
     SatchelWarning,
     UnpackingError,
 )
-from satchel.hashing import hash_path, payload_size
-from satchel.workspace import Workspace
+from satchel.packaging.workspace import Workspace
+from satchel.payloads.hashing import hash_path, payload_size
 
 
 class Note:

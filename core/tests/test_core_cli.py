@@ -12,7 +12,7 @@ import pytest
 from satchel import SatchelPluginWarning, __version__
 from satchel.cli import main
 
-DEFAULT = "satchel.default_packager.DefaultPackager"
+DEFAULT = "satchel.DefaultPackager"
 
 
 def satchel_command(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -76,8 +76,8 @@ def test_star_collects_only_public_classes_defined_in_the_module(manager, make_m
     manager.collect_packagers([f"{name}.*"])
     assert sorted(collected_names(manager)[:-1]) == [f"{name}.OtherPackager", f"{name}.ThingPackager"]
     # the default packager is last, and only once
-    assert collected_names(manager)[-1] == "satchel.default_packager.DefaultPackager"
-    assert collected_names(manager).count("satchel.default_packager.DefaultPackager") == 1
+    assert collected_names(manager)[-1] == "satchel.DefaultPackager"
+    assert collected_names(manager).count("satchel.DefaultPackager") == 1
 
 
 def test_bare_module_name_collects_like_star(manager, make_module):
@@ -180,7 +180,7 @@ def test_not_a_packager(manager):
 
 @pytest.mark.parametrize("target", ["  ", 3, None])
 def test_not_a_class_or_path(manager, target):
-    _fails(manager, target, "is not a packager class or a dotted path")
+    _fails(manager, target, "is not a class or a dotted path")
 
 
 @pytest.mark.parametrize(
@@ -374,7 +374,7 @@ def test_a_failing_class_in_a_module_fails_the_whole_module(manager, make_module
     )
     _fails(manager, f"{name}.*", "Broken.PRIORITY")
     # nothing of it stays registered with pluggy either
-    assert manager._plugin_manager.get_plugins() == {manager.packagers[-1].instance}
+    assert manager._registry._pluggy.get_plugins() == {manager.packagers[-1].instance}
 
 
 def test_mandatory_failures_raise_one_error_naming_each(manager, make_module):
@@ -424,4 +424,4 @@ def test_collection_does_not_import_dotted_types(manager, make_module):
     )
     manager.collect_packagers([f"{plugin}.*"])
     assert target not in sys.modules
-    assert [record.name for record in manager._index.pending] == [f"{plugin}.ThingPackager"]
+    assert [record.name for record in manager._registry.index.pending] == [f"{plugin}.ThingPackager"]

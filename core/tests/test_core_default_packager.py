@@ -15,7 +15,7 @@ import pytest
 
 from satchel import Artifact, DefaultPackager, Packager, PackingError, SatchelWarning, UnpackingError
 
-DEFAULT = "satchel.default_packager.DefaultPackager"
+DEFAULT = "satchel.DefaultPackager"
 
 
 class Text:
@@ -241,7 +241,7 @@ def test_instructions_for_a_builtin_and_plain_pickle(manager):
 
 
 def test_distributions_are_looked_up_once_per_process(manager, monkeypatch):
-    from satchel import versions
+    from satchel.packaging import versions
 
     calls = []
     real = importlib.metadata.packages_distributions

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from satchel import PackagerCollectionError, PackagersManager, SatchelPluginWarning
-from satchel.discovery import GROUP, find_entry_points, normalize
+from satchel.discovery.entry_points import find_entry_points, normalize
+from satchel.packaging.collecting import GROUP
 
 PLUGIN = """
     from satchel import DefaultPackager
@@ -37,7 +38,7 @@ def site(tmp_path, monkeypatch):
 def test_entry_points_are_found_in_order(site, dist_writer):
     dist_writer(site, "satchel_fake_zeta", "2.0", {"b": "mod_b", "a": "mod_a:Cls"})
     dist_writer(site, "satchel_fake_alpha", "1.0", {"z": "mod_z", "c": "mod_c"})
-    found = [(ep.distribution, ep.version, ep.name, ep.value) for ep in fake(find_entry_points())]
+    found = [(ep.distribution, ep.version, ep.name, ep.value) for ep in fake(find_entry_points(GROUP))]
     assert found == [
         ("satchel_fake_alpha", "1.0", "c", "mod_c"),
         ("satchel_fake_alpha", "1.0", "z", "mod_z"),
@@ -48,7 +49,7 @@ def test_entry_points_are_found_in_order(site, dist_writer):
 
 def test_distribution_name_comes_from_the_metadata(site, dist_writer):
     dist_writer(site, "satchel_fake_real", "1.0", {"r": "mod_r"}, metadata_name="Satchel-Fake.Real")
-    assert [(ep.distribution, ep.version) for ep in fake(find_entry_points())] == [
+    assert [(ep.distribution, ep.version) for ep in fake(find_entry_points(GROUP))] == [
         ("Satchel-Fake.Real", "1.0")
     ]
 
@@ -67,7 +68,7 @@ def test_other_groups_comments_and_extras_are_handled(site, dist_writer):
         "[other]\n"
         "three = mod_three\n"
     )
-    found = [(ep.name, ep.value) for ep in fake(find_entry_points())]
+    found = [(ep.name, ep.value) for ep in fake(find_entry_points(GROUP))]
     assert found == [("one", "mod_one:Cls"), ("two", "mod_two")]
     assert [ep.name for ep in fake(find_entry_points("console_scripts"))] == ["tool"]
 
@@ -84,14 +85,14 @@ def test_first_distribution_of_a_name_wins(tmp_path, monkeypatch, dist_writer):
     )
     monkeypatch.syspath_prepend(str(second))
     monkeypatch.syspath_prepend(str(first))  # now first on sys.path
-    found = [(ep.name, ep.value, ep.version) for ep in fake(find_entry_points())]
+    found = [(ep.name, ep.value, ep.version) for ep in fake(find_entry_points(GROUP))]
     assert found == [("dup", "mod_first", "1.0")]
 
 
 def test_distribution_without_entry_points_or_without_the_group(site, dist_writer):
     dist_writer(site, "satchel_fake_none", "1.0", {}, group="console_scripts")
     (site / "satchel_fake_bare-1.0.dist-info").mkdir()
-    assert fake(find_entry_points()) == []
+    assert fake(find_entry_points(GROUP)) == []
 
 
 def test_egg_info_without_version_reads_pkg_info(site):
@@ -99,7 +100,7 @@ def test_egg_info_without_version_reads_pkg_info(site):
     folder.mkdir()
     folder.joinpath("PKG-INFO").write_text("Metadata-Version: 1.2\nName: satchel-fake-egg\nVersion: 3.1\n\n")
     folder.joinpath("entry_points.txt").write_text(f"[{GROUP}]\negg = mod_egg\n")
-    assert [(ep.distribution, ep.version, ep.name) for ep in fake(find_entry_points())] == [
+    assert [(ep.distribution, ep.version, ep.name) for ep in fake(find_entry_points(GROUP))] == [
         ("satchel-fake-egg", "3.1", "egg")
     ]
 
@@ -113,13 +114,13 @@ def test_agrees_with_importlib_metadata(group):
     )
     assert ours == theirs
     if group == "pytest11":  # the core itself is installed and registers its pytest plugin
-        assert ("satchel", "satchel", "satchel.pytest_plugin") in ours
+        assert ("satchel", "satchel", "satchel.testing.pytest_plugin") in ours
 
 
 def test_agrees_with_importlib_metadata_on_fake_distributions(site, dist_writer):
     dist_writer(site, "satchel_fake_one", "1.0", {"x": "mod_x", "w": "mod_w:Cls"})
     dist_writer(site, "satchel_fake_two", "0.5", {"v": "mod_v"})
-    ours = sorted((ep.name, ep.value) for ep in fake(find_entry_points()))
+    ours = sorted((ep.name, ep.value) for ep in fake(find_entry_points(GROUP)))
     theirs = sorted(
         (ep.name, ep.value)
         for ep in importlib.metadata.entry_points(group=GROUP)
@@ -156,7 +157,7 @@ def test_installed_plugins_are_collected_with_priority_5(plugins):
     assert mine["satchel-t-good"].version == "1.2"
     assert mine["satchel-t-bad"].status == "failed"
     assert "satchel_no_such_dependency_xyz" in mine["satchel-t-bad"].reason
-    record = mine["satchel-t-good"].packagers[0]
+    record = mine["satchel-t-good"].items[0]
     assert record.name == f"{good}.GoodPackager"
     assert record.priority == 5
     # the plugin's distribution is recorded in the versions of what it packs

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from satchel.discovery import find_entry_points
+from satchel.discovery.entry_points import find_entry_points
+from satchel.packaging.collecting import GROUP
 
 HEAVY = ("numpy", "pandas", "pyarrow", "yaml", "cloudpickle")
 
@@ -42,12 +43,12 @@ def test_import_and_collect_installed_plugins_import_nothing_heavy():
     seen = run()
     assert seen["import"] == []
     assert seen["collect"] == []
-    installed = {entry_point.name for entry_point in find_entry_points()}
+    installed = {entry_point.name for entry_point in find_entry_points(GROUP)}
     assert {name for name, _ in seen["plugins"]} == installed
 
 
 def test_core_alone_imports_nothing_heavy():
-    names = ",".join(entry_point.name for entry_point in find_entry_points())
+    names = ",".join(entry_point.name for entry_point in find_entry_points(GROUP))
     seen = run(SATCHEL_DISABLE_PLUGINS=names)
     assert seen["collect"] == []
     assert all(status == "disabled" for _, status in seen["plugins"])
@@ -55,7 +56,7 @@ def test_core_alone_imports_nothing_heavy():
 
 def test_cloudpickle_is_imported_when_first_needed():
     """The control: the check above does see a heavy import once one happens."""
-    names = ",".join(entry_point.name for entry_point in find_entry_points())
+    names = ",".join(entry_point.name for entry_point in find_entry_points(GROUP))
     seen = run(
         "manager.pack(1, 'n'); extra = sorted(set(sys.modules) & HEAVY)",
         SATCHEL_DISABLE_PLUGINS=names,
@@ -64,7 +65,7 @@ def test_cloudpickle_is_imported_when_first_needed():
     assert seen["extra"] == ["cloudpickle"]
 
 
-@pytest.mark.parametrize("module", ["satchel.cli", "satchel.testing", "satchel.archives"])
+@pytest.mark.parametrize("module", ["satchel.cli", "satchel.testing", "satchel.payloads"])
 def test_other_core_modules_import_nothing_heavy(module):
     code = f"import sys, {module}; print(sorted(set(sys.modules) & set({HEAVY!r})))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

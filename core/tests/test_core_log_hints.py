@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from satchel import Artifact, DefaultPackager, LogHintError, PackingError, SatchelWarning
-from satchel.log_hints import LogHint, parse_log_hint, parse_log_hints, split_outputs
+from satchel.packaging.log_hints import LogHint, parse_log_hint, parse_log_hints, split_outputs
 
 
 @pytest.mark.parametrize(

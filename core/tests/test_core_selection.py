@@ -12,7 +12,7 @@ import pytest
 import satchel
 from satchel import DefaultPackager, PackingError, SatchelPluginWarning
 
-DEFAULT = "satchel.default_packager.DefaultPackager"
+DEFAULT = "satchel.DefaultPackager"
 
 
 def make_packager(type_, name, priority=None, *, subclasses=False, accept=None, calls=None, fail=False):
@@ -202,7 +202,7 @@ def test_unrelated_packagers_are_never_asked(manager):
 
 def test_candidates_are_cached_per_type(manager):
     manager.collect_packagers([make_packager(int, "Ints")])
-    index = manager._index
+    index = manager._registry.index
     first = index.candidates(int)
     assert index.candidates(int) is first
     assert [record.cls.__name__ for record in first] == ["Ints"]
@@ -230,7 +230,7 @@ def test_dotted_type_is_pending_until_its_module_is_imported(manager, make_modul
     target = make_module(THING_MODULE)
     manager.collect_packagers([dotted_packager(target)])
     assert target not in sys.modules
-    assert [record.name for record in manager._index.pending] == [f"{__name__}.DottedThings"]
+    assert [record.name for record in manager._registry.index.pending] == [f"{__name__}.DottedThings"]
     explanation = manager.explain(1)
     assert [c["packager"] for c in explanation.candidates] == [DEFAULT]
     assert explanation.pending == [f"{__name__}.DottedThings ({target}.Thing)"]
@@ -240,7 +240,7 @@ def test_dotted_type_is_pending_until_its_module_is_imported(manager, make_modul
 
     module = importlib.import_module(target)
     assert chosen(manager, module.Thing()) == "DottedThings"
-    assert manager._index.pending == []
+    assert manager._registry.index.pending == []
     assert manager.explain(module.Thing()).pending == []
 
 
@@ -248,7 +248,7 @@ def test_dotted_type_of_an_imported_module_resolves_at_once(manager, make_module
     target = make_module(THING_MODULE)
     module = importlib.import_module(target)
     manager.collect_packagers([dotted_packager(target)])
-    assert manager._index.pending == []
+    assert manager._registry.index.pending == []
     assert chosen(manager, module.Thing()) == "DottedThings"
 
 
@@ -258,7 +258,7 @@ def test_dotted_type_missing_from_its_module_warns_and_is_dropped(manager, make_
     importlib.import_module(target)
     with pytest.warns(SatchelPluginWarning, match=rf"Ghost.PACKABLE_OBJECT_TYPE '{target}.Nothing'"):
         manager.pack(1, "n")
-    assert manager._index.pending == []
+    assert manager._registry.index.pending == []
 
 
 def test_dotted_type_naming_a_non_class_warns_and_is_dropped(manager, make_module):
@@ -267,7 +267,7 @@ def test_dotted_type_naming_a_non_class_warns_and_is_dropped(manager, make_modul
     importlib.import_module(target)
     with pytest.warns(SatchelPluginWarning, match="not a class"):
         manager.pack(1, "n")
-    assert manager._index.pending == []
+    assert manager._registry.index.pending == []
 
 
 THING_PLUGIN = """

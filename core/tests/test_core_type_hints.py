@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional, Union
 import pytest
 
 from satchel import Artifact, DefaultPackager, UnpackingError
-from satchel.type_hints import TypeSpec, hint_members, hint_origin, resolve_dotted, resolve_hint
+from satchel.packaging.type_hints import TypeSpec, hint_members, hint_origin, resolve_dotted, resolve_hint
 
 THING = """
     import json
@@ -309,7 +309,7 @@ def test_every_failed_candidate_is_listed(manager, make_module, tmp_path):
     assert lines[0] == "cannot unpack 'thing.bin' as typing.Optional[" + f"{module.__name__}.Thing]; tried:"
     assert lines[1] == f"  - {module.__name__}.First as 'file': ValueError: first cannot read thing.bin"
     assert lines[2] == f"  - {module.__name__}.Second as 'csv': gave a int, not a Thing"
-    assert lines[3].startswith("  - satchel.default_packager.DefaultPackager as 'object': UnpackingError:")
+    assert lines[3].startswith("  - satchel.DefaultPackager as 'object': UnpackingError:")
     assert "not trusted" in lines[3]
     assert len(lines) == 4
 
@@ -354,7 +354,7 @@ def test_artifact_from_a_missing_packager(manager):
 
 def test_artifact_without_kind(manager):
     artifact = Artifact(
-        "k", None, packager="satchel.default_packager.DefaultPackager", trusted=True, path=__file__
+        "k", None, packager="satchel.DefaultPackager", trusted=True, path=__file__
     )
     with pytest.raises(UnpackingError, match="records no artifact type"):
         manager.unpack(artifact)

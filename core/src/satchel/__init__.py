@@ -1,8 +1,12 @@
-"""satchel: pack what functions return into tracked artifacts; unpack them from type hints."""
+"""satchel: pack what functions return into tracked artifacts; unpack them from type hints.
+
+The public names are these, plus the modules `satchel.hookspecs` (the hooks), `satchel.errors`,
+`satchel.payloads` (the payload toolkit for plugin authors) and `satchel.testing` (the
+conformance kit). Everything else (`satchel.packaging`, `satchel.discovery`, `satchel.cli`) is
+internal and may change in any release.
+"""
 
 from satchel._version import __version__
-from satchel.artifact import Artifact
-from satchel.default_packager import DefaultPackager
 from satchel.errors import (
     ClearingError,
     LogHintError,
@@ -13,9 +17,17 @@ from satchel.errors import (
     SatchelWarning,
     UnpackingError,
 )
-from satchel.explanation import Explanation
-from satchel.manager import PackagersManager
-from satchel.packager import Packager
+from satchel.packaging.artifact import Artifact
+from satchel.packaging.default_packager import DefaultPackager
+from satchel.packaging.explanation import Explanation
+from satchel.packaging.manager import PackagersManager
+from satchel.packaging.packager import Packager
+
+# Public classes carry their public name, so what is recorded with an artifact (the packager's
+# dotted path, `satchel.DefaultPackager`) and what reprs show do not move with internal modules.
+for _public in (Artifact, DefaultPackager, Explanation, PackagersManager, Packager):
+    _public.__module__ = __name__
+del _public
 
 
 def explain(obj_or_type: object, artifact_type: str | None = None) -> Explanation:

@@ -1,4 +1,4 @@
-"""`python -m satchel` is the `satchel` command."""
+"""`python -m satchel`: the same as the `satchel` command."""
 
 from satchel.cli import main
 

@@ -10,9 +10,9 @@ from collections import Counter, OrderedDict, defaultdict, namedtuple
 import pytest
 
 from satchel import PackagersManager
-from satchel.discovery import normalize
+from satchel.discovery.entry_points import normalize
 
-DEFAULT = "satchel.default_packager.DefaultPackager"
+DEFAULT = "satchel.DefaultPackager"
 
 
 class Level(enum.IntEnum):
@@ -38,7 +38,7 @@ def test_the_entry_point_is_loaded(installed):
     # the folder's (normalized) spelling, satchel_builtins, may be reported: compare as packaging does
     assert normalize(status.distribution) == "satchel-builtins"
     assert status.value == "satchel_builtins.packagers"
-    names = sorted(record.cls.__name__ for record in status.packagers)
+    names = sorted(record.cls.__name__ for record in status.items)
     assert names == sorted(
         f"{name}Packager"
         for name in (
@@ -46,7 +46,7 @@ def test_the_entry_point_is_loaded(installed):
             *("Dict", "List", "Tuple", "Set", "Frozenset", "Bytes", "Bytearray"),
         )
     )
-    assert {record.priority for record in status.packagers} == {5}
+    assert {record.priority for record in status.items} == {5}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 
-from satchel.discovery import find_entry_points
+from satchel.discovery.entry_points import find_entry_points
+from satchel.packaging.collecting import GROUP
 
 HEAVY = ("numpy", "pandas", "pyarrow")
 
@@ -19,14 +20,14 @@ numpy_plugin = [p for p in manager.plugins if p.name == "numpy"]
 import satchel_numpy
 print(json.dumps({
     "heavy": sorted(set(sys.modules) & set(HEAVY)),
-    "numpy_plugin": [(p.status, p.reason, len(p.packagers)) for p in numpy_plugin],
+    "numpy_plugin": [(p.status, p.reason, len(p.items)) for p in numpy_plugin],
     "explained": str(manager.explain(1)),
 }))
 """
 
 
 def run_isolated(script: str) -> dict:
-    others = [entry.name for entry in find_entry_points() if entry.name != "numpy"]
+    others = [entry.name for entry in find_entry_points(GROUP) if entry.name != "numpy"]
     env = {key: value for key, value in os.environ.items() if not key.startswith("SATCHEL_")}
     env["SATCHEL_DISABLE_PLUGINS"] = ",".join(others)  # only this plugin is under test
     code = f"HEAVY = {HEAVY!r}\n{script}"

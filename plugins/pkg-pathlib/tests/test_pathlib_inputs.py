@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from satchel import PackagersManager, PackingError, archives
+from satchel import PackagersManager, PackingError
+from satchel.payloads import archives
 from satchel_pathlib.packagers import PathPackager
 from satchel_pathlib.testing import make_sample_tree, tree_snapshot
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from satchel import Artifact, PackagersManager, UnpackingError, archives
-from satchel.workspace import Workspace
+from satchel import Artifact, PackagersManager, UnpackingError
+from satchel.packaging.workspace import Workspace
+from satchel.payloads import archives
 from satchel_pathlib.packagers import PathPackager
 
 

@@ -10,9 +10,10 @@ from pathlib import Path, PosixPath
 
 import pytest
 
-from satchel import Artifact, PackagersManager, UnpackingError, archives
+from satchel import Artifact, PackagersManager, UnpackingError
+from satchel.packaging.workspace import Workspace
+from satchel.payloads import archives
 from satchel.testing import check_packager
-from satchel.workspace import Workspace
 from satchel_pathlib.packagers import PathPackager
 from satchel_pathlib.testing import assert_same_contents, make_sample_tree, tree_snapshot
 
@@ -251,7 +252,7 @@ def test_crafted_safe_artifact_without_instructions_unpacks_by_what_it_recorded(
 def test_with_the_installed_builtins_str_packager(tmp_path, tree):
     pytest.importorskip("satchel_builtins.packagers")
     with PackagersManager() as manager:
-        if manager.explain("a/path", "path").chosen in (None, "satchel.default_packager.DefaultPackager"):
+        if manager.explain("a/path", "path").chosen in (None, "satchel.DefaultPackager"):
             pytest.skip("the installed builtins family has no str path packager")
         from_path = manager.pack(tree, {"key": "p", "archive_format": "tar.gz"})
         assert tree_snapshot(manager.unpack(from_path, str)) == tree_snapshot(tree)

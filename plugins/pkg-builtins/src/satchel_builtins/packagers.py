@@ -4,7 +4,7 @@ Each takes its type exactly (`bool` is not an `int`; OrderedDict, IntEnum or a s
 the pickling default, so their type survives).
 
 - int, float, bool, str, None: `result` (default) or `object`; a str also as `path` (the file or
-  folder it names, see `satchel.archives`).
+  folder it names, see `satchel.payloads`).
 - dict, list, tuple, set, frozenset, bytes, bytearray: `result` (default, a JSON value), `file`
   (`file_format`: json, yaml, jsonl or txt; restored exactly, type included) or `object`.
 """
@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from satchel import Artifact, DefaultPackager, PackingError, SatchelWarning, UnpackingError
-from satchel.type_hints import hint_origin
 from satchel_builtins import _files
 from satchel_builtins._coerce import ShapeError, coerce, shape_error
 from satchel_builtins._results import check_int, to_result
@@ -73,17 +72,17 @@ class StrPackager(_ScalarPackager):
 
     def pack_path(self, obj: str, key: str, archive_format: str = "zip") -> tuple[Path, dict[str, Any]]:
         """Store the file as it is, or the folder as an archive (`archive_format`, zip default)."""
-        from satchel import archives  # only path artifacts need tarfile, zipfile and friends
+        from satchel import payloads
 
-        return archives.pack_path(self, obj, key, archive_format)
+        return payloads.pack_path(self, obj, key, archive_format)
 
     def unpack_path(
         self, item: Artifact, is_dir: bool = False, archive_format: str | None = None
     ) -> str:
         """The local path of the file, or of the folder extracted anew."""
-        from satchel import archives
+        from satchel import payloads
 
-        return archives.unpack_path(self, item, is_dir, archive_format)
+        return payloads.unpack_path(self, item, is_dir, archive_format)
 
 
 class _CollectionPackager(DefaultPackager):
@@ -141,7 +140,7 @@ class _CollectionPackager(DefaultPackager):
                     f"{item.key!r}: {name} does not match the schema recorded when it was packed "
                     f"({type(error).__name__}: {error}); was the file changed?"
                 ) from None
-            origin = hint_origin(hint)
+            origin = self.hinted_class if self.type_hint is not None else self.PACKABLE_OBJECT_TYPE
             if origin is None or isinstance(obj, origin):
                 return obj
             native = obj  # a sibling's object (a list) under this hint (a tuple): convert it
@@ -214,7 +213,7 @@ class _BinaryPackager(_CollectionPackager):
     _JSONL_LAYOUT = "value"
 
     def _unknown_format(self, item: Artifact, path: str) -> Any:
-        kind = hint_origin(self.type_hint) if self.type_hint is not None else None
+        kind = self.hinted_class
         kind = kind if kind in (bytes, bytearray) else self.PACKABLE_OBJECT_TYPE
         with open(path, "rb") as handle:
             return kind(handle.read())

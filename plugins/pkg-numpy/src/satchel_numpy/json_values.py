@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from satchel import PackingError, SatchelWarning
-from satchel.default_packager import is_json_value
+from satchel.payloads import is_json_value
 
 
 def scalar_to_json(value: np.generic, key: str) -> Any:

@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from satchel import archives
-from satchel.default_packager import DefaultPackager
-from satchel.errors import UnpackingError
+from satchel import DefaultPackager, UnpackingError, payloads
 
 
 class PathPackager(DefaultPackager):
@@ -28,11 +26,11 @@ class PathPackager(DefaultPackager):
 
     def pack_path(self, obj: Path, key: str, archive_format: str = "zip") -> tuple[Path, dict[str, Any]]:
         """Stage the file as it is, or the directory as an archive (`archive_format`)."""
-        return archives.pack_path(self, obj, key, archive_format)
+        return payloads.pack_path(self, obj, key, archive_format)
 
     def unpack_path(self, item: Any, is_dir: bool = False, archive_format: str | None = None) -> Path:
         """The stored file, or the directory extracted anew, as the hinted `Path` class."""
-        local = archives.unpack_path(self, item, is_dir, archive_format)
+        local = payloads.unpack_path(self, item, is_dir, archive_format)
         cls = self._path_class(item)
         try:
             return cls(local)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from satchel.errors import PackingError, UnpackingError
 
@@ -29,8 +29,22 @@ if TYPE_CHECKING:  # the archive modules are imported when used: collecting pack
     import tarfile
     import zipfile
 
-    from satchel.artifact import Artifact
-    from satchel.packager import Packager
+
+class Stager(Protocol):
+    """What writes a payload: a packager in a call (`satchel.Packager.staging_path`)."""
+
+    def staging_path(self, key: str, suffix: str = "") -> Path:
+        """Where to write the payload of `key`."""
+
+
+class StoredItem(Protocol):
+    """What holds a payload: a `satchel.Artifact`."""
+
+    key: str
+
+    def local_path(self) -> str:
+        """The payload on this machine."""
+
 
 ARCHIVE_FORMATS = {
     "zip": ".zip",
@@ -75,7 +89,7 @@ class _Entry:
 
 
 def pack_path(
-    packager: Packager, source: str | os.PathLike[str], key: str, archive_format: str
+    packager: Stager, source: str | os.PathLike[str], key: str, archive_format: str
 ) -> tuple[Path, dict[str, Any]]:
     """Stage a file as it is, or a folder as an archive; the user's path is only read.
 
@@ -594,7 +608,7 @@ def archive_format_of(path: str | os.PathLike[str]) -> str | None:
 
 
 def unpack_path(
-    packager: Packager, item: Artifact, is_dir: bool = False, archive_format: str | None = None
+    packager: Stager, item: StoredItem, is_dir: bool = False, archive_format: str | None = None
 ) -> str:
     """The local path of a `path` artifact: the stored file, or the folder extracted anew.
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from satchel.manager import PackagersManager
-from satchel.testing import check_packager as _check_packager
+from satchel.packaging.manager import PackagersManager
+from satchel.testing.conformance import check_packager as _check_packager
 
 
 @pytest.fixture

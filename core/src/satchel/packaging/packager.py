@@ -6,18 +6,20 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
-from satchel.context import current_call
 from satchel.errors import ClearingError
+from satchel.packaging.call import current_call
+from satchel.packaging.type_hints import hint_origin
 
 
 class Packager(ABC):
     """Packs objects of one type (or family) into artifacts and unpacks them back.
 
     Its methods `is_packable`, `pack`, `unpack` and `clear` are its hook implementations (see
-    `satchel.hookspecs`). One instance serves every manager and run, so it keeps no per-call
-    state: use `staging_path`, `add_future_clearing_path` and `type_hint`, which read the call
-    in progress (from the thread running the hook: a worker thread you start must be handed
-    the paths it needs).
+    `satchel.hookspecs`). Each manager makes its own instance, which serves every call of that
+    manager, from any thread, so it keeps no per-call state: use `staging_path`,
+    `add_future_clearing_path`, `type_hint` and `hinted_class`, which read the call in progress
+    (from the thread running the hook: a worker thread you start must be handed the paths it
+    needs).
     """
 
     #: The type packed: a class, a dotted string (``"numpy.ndarray"``) resolved only once its
@@ -88,6 +90,11 @@ class Packager(ABC):
     def type_hint(self) -> Any:
         """The type hint being served by the `unpack` call in progress (None: no hint)."""
         return current_call("type_hint").type_hint
+
+    @property
+    def hinted_class(self) -> type | None:
+        """The class the served type hint stands for (`list` for `list[int]`), or None."""
+        return hint_origin(current_call("hinted_class").type_hint)
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__qualname__}>"

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from satchel.errors import UnpackingError
-from satchel.hashing import hash_path, payload_size
+from satchel.payloads.hashing import hash_path, payload_size
 
 
 @dataclass(eq=False)

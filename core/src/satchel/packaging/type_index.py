@@ -1,5 +1,4 @@
-"""Which packagers may take a type, in order: an index by declared type, cached per type; and
-which may serve a type hint when unpacking, with what artifact type and instructions.
+"""Which packagers may take a type, in order: an index by declared type, cached per type.
 
 The cost of choosing a packager does not grow with the number of installed packagers: the
 candidates for `type(obj)` are found by walking its MRO once and cached.
@@ -10,13 +9,13 @@ from __future__ import annotations
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
-from satchel.artifact import Artifact
-from satchel.collection import PackagerRecord
 from satchel.errors import SatchelPluginWarning
-from satchel.type_hints import hint_origin, object_type_name, resolve_dotted
+from satchel.packaging.type_hints import hint_origin
+
+if TYPE_CHECKING:
+    from satchel.packaging.records import PackagerRecord
 
 
 class TypeIndex:
@@ -121,76 +120,3 @@ class TypeIndex:
             if len(still) != len(self._pending):
                 self._set_pending(still)
                 self._cache.clear()
-
-
-def unpack_candidates(
-    index: TypeIndex,
-    default: PackagerRecord,
-    stored: PackagerRecord | None,
-    item: Artifact,
-    members: list[Any],
-) -> Iterator[tuple[PackagerRecord, Any, str, dict[str, Any]]]:
-    """`(packager, hint member, artifact type, instructions)` to try, in order, for `item`.
-
-    For each hint member: the packager that packed `item` when it fits, then the packagers of
-    that type (exact shape first), then the default packager.
-    """
-    seen: set[tuple[str, str, int]] = set()
-    for position, member in enumerate(members):
-        records = [*index.for_hint(member), default]
-        if stored is not None and _fits(stored, item, member):
-            records.insert(0, stored)
-        for record in records:
-            if record is stored:
-                artifact_type, instructions = item.kind, item.instructions
-            elif record is default and item.kind not in (None, "object"):
-                continue  # never unpickle a payload recorded as something else than a pickle
-            else:
-                kind = item.kind
-                artifact_type = (
-                    kind if kind in record.artifact_types else record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
-                )
-                instructions = item.instructions if _shares_format(record, item, artifact_type) else {}
-            marker = (record.name, artifact_type or "", position)
-            if marker in seen or artifact_type is None:
-                continue
-            seen.add(marker)
-            yield record, member, artifact_type, instructions
-
-
-def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
-    """Whether the packager that packed `item` can serve hint `member`."""
-    origin = hint_origin(member)
-    if origin is None:
-        return False
-    stored_type = None
-    if item.object_type:
-        try:
-            stored_type = resolve_dotted(item.object_type)
-        except LookupError:
-            stored_type = None
-    if isinstance(stored_type, type):
-        fits = issubclass(stored_type, origin)
-    else:
-        fits = item.object_type == object_type_name(origin)
-    spec = record.resolved
-    if fits and spec is not None and spec.args:
-        return spec.matches(member) or not getattr(member, "__args__", None)
-    return fits
-
-
-#: Artifact types whose payload and instructions core defines, whichever packager wrote them.
-_CORE_FORMATS = frozenset({"object", "path"})
-
-
-def _shares_format(record: PackagerRecord, item: Artifact, artifact_type: str) -> bool:
-    """Whether `item`'s instructions mean the same to `record` as to the packager that packed it.
-
-    True for the formats core defines (`object` pickles, `path` payloads) and for sibling
-    packagers of one module (a list read under a `tuple` hint), when the artifact type is the same.
-    """
-    if artifact_type != item.kind:
-        return False
-    if artifact_type in _CORE_FORMATS:
-        return True
-    return (item.packager or "").rpartition(".")[0] == record.cls.__module__

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from satchel.artifact import Artifact
 from satchel.errors import PackingError, SatchelError
-from satchel.manager import PackagersManager
-from satchel.packager import Packager
+from satchel.packaging.artifact import Artifact
+from satchel.packaging.manager import PackagersManager
+from satchel.packaging.packager import Packager
 
 
 def _same(expected: Any, actual: Any) -> None:

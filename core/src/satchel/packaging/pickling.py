@@ -9,9 +9,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from satchel.artifact import Artifact
 from satchel.errors import PackingError, SatchelWarning, UnpackingError
-from satchel.versions import distribution_of, python_version
+from satchel.packaging.artifact import Artifact
+from satchel.packaging.versions import distribution_of, python_version
 
 ALLOWED_PICKLE_MODULES = ("cloudpickle", "pickle")
 DEFAULT_PICKLE_MODULE = "cloudpickle"

@@ -1,4 +1,4 @@
-"""Finding installed packager plugins: the `satchel.packagers` entry points on `sys.path`.
+"""Finding installed plugins: the entry points of one group on `sys.path`.
 
 A direct scan of the `*.dist-info` / `*.egg-info` folders on `sys.path`, the way
 `importlib.metadata` finds path-based distributions (first one of a name wins), without
@@ -12,12 +12,10 @@ import re
 import sys
 from dataclasses import dataclass
 
-GROUP = "satchel.packagers"
-
 
 @dataclass(frozen=True)
 class EntryPoint:
-    """One `satchel.packagers` entry point: `name = module` or `name = module:Class`."""
+    """One entry point of a group: `name = module` or `name = module:Class`."""
 
     name: str
     value: str
@@ -30,7 +28,7 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def find_entry_points(group: str = GROUP) -> list[EntryPoint]:
+def find_entry_points(group: str) -> list[EntryPoint]:
     """Every entry point of `group`, ordered by distribution name, then entry-point name."""
     seen: set[str] = set()
     found: list[EntryPoint] = []

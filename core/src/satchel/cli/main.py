@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _plugins(as_json: bool) -> int:
-    from satchel.manager import PackagersManager
+    from satchel.packaging.manager import PackagersManager
+    from satchel.packaging.registry import Registry
 
     failure: PackagerCollectionError | None = None
     with warnings.catch_warnings():
@@ -53,8 +54,8 @@ def _plugins(as_json: bool) -> int:
             failure, statuses = error, error.plugins
         else:
             statuses = manager.plugins
-    plugins = [status.describe() for status in statuses]
-    default = _default_packager()
+    plugins = [_describe(status) for status in statuses]
+    default = Registry().default.describe()
     if as_json:
         print(json.dumps({"plugins": plugins, "default_packager": default}, indent=2))
     else:
@@ -64,12 +65,18 @@ def _plugins(as_json: bool) -> int:
     return 0
 
 
-def _default_packager() -> dict[str, Any]:
-    from satchel.collection import PackagerRecord, check_class
-    from satchel.default_packager import DefaultPackager
-
-    priority, spec = check_class(DefaultPackager, 10)
-    return PackagerRecord(DefaultPackager, DefaultPackager(), priority, -1, spec).describe()
+def _describe(status: Any) -> dict[str, Any]:
+    """What `satchel plugins --json` shows for one plugin."""
+    return {
+        "name": status.name,
+        "value": status.value,
+        "distribution": status.distribution,
+        "version": status.version,
+        "mandatory": status.mandatory,
+        "status": status.status,
+        "reason": status.reason,
+        "packagers": [record.describe() for record in status.items],
+    }
 
 
 def _print_plugins(plugins: list[dict[str, Any]], default: dict[str, Any]) -> None:
@@ -89,8 +96,8 @@ def _print_plugins(plugins: list[dict[str, Any]], default: dict[str, Any]) -> No
 
 
 def _explain(type_name: str, artifact_type: str | None) -> int:
-    from satchel.manager import PackagersManager
-    from satchel.type_hints import hint_origin, resolve_hint
+    from satchel.packaging.manager import PackagersManager
+    from satchel.packaging.type_hints import hint_origin, resolve_hint
 
     try:
         hint = resolve_hint(type_name)

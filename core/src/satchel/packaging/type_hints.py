@@ -7,14 +7,13 @@ imported (so collecting packagers never imports numpy or pandas), or a generic s
 
 from __future__ import annotations
 
-import builtins
-import importlib
 import re
-import sys
 import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
+
+from satchel.discovery.loading import resolve_dotted
 
 _NAME = re.compile(r"\s*([A-Za-z_][\w.]*)\s*")
 
@@ -120,37 +119,6 @@ def qualified_name(cls: type) -> str:
 def object_type_name(cls: type) -> str:
     """`module.qualname` always, as recorded in `Artifact.object_type` (`builtins.dict`)."""
     return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def resolve_dotted(name: str, *, import_modules: bool = False) -> Any:
-    """The object named `name` (`numpy.ndarray`, `dict`); None if its module is not imported.
-
-    Raises LookupError when the name cannot exist (module imported, attribute missing).
-    """
-    if "." not in name:
-        if hasattr(builtins, name):
-            return getattr(builtins, name)
-        if hasattr(typing, name):
-            return getattr(typing, name)
-        raise LookupError(f"{name!r} is not a builtin; use a dotted path such as 'pkg.mod.{name}'")
-    parts = name.split(".")
-    if parts[0] not in sys.modules and not import_modules:
-        return None
-    for split in range(len(parts) - 1, 0, -1):
-        module_name = ".".join(parts[:split])
-        try:
-            target: Any = importlib.import_module(module_name)
-        except ImportError:
-            if split == 1:
-                raise LookupError(f"cannot import {module_name!r} to resolve {name!r}") from None
-            continue
-        try:
-            for attribute in parts[split:]:
-                target = getattr(target, attribute)
-        except AttributeError:
-            continue
-        return target
-    raise LookupError(f"{name!r} names nothing importable")
 
 
 def resolve_hint(hint: Any, namespace: dict[str, Any] | None = None) -> Any:

@@ -8,12 +8,16 @@ import os
 import threading
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from satchel.errors import ClearingError, SatchelWarning
 
-if TYPE_CHECKING:
-    from satchel.packager import Packager
+
+class Clearer(Protocol):
+    """What registers paths for clearing and clears them: a `satchel.Packager`."""
+
+    def clear(self, paths: list[str]) -> None:
+        """Delete `paths`."""
 
 
 _LIVE_ROOTS: set[Path] = set()
@@ -41,7 +45,7 @@ class Workspace:
         self._root: Path | None = None
         self._counter = itertools.count()
         self._lock = threading.Lock()
-        self._clearing: dict[int, tuple[Packager, list[Path]]] = {}
+        self._clearing: dict[int, tuple[Clearer, list[Path]]] = {}
         self._protected: set[Path] = set()
 
     @property
@@ -72,7 +76,7 @@ class Workspace:
         with self._lock:  # also its real path: a packager may register the resolved form
             self._protected.update({_absolute(Path(path)), Path(os.path.realpath(path))})
 
-    def register_clearing(self, packager: Packager, path: Path) -> None:
+    def register_clearing(self, packager: Clearer, path: Path) -> None:
         """Record `path` to be cleared by `packager` when the workspace is cleared."""
         with self._lock:
             entry = self._clearing.setdefault(id(packager), (packager, []))
@@ -107,7 +111,7 @@ class Workspace:
             raise ClearingError("clearing failed: " + "; ".join(failures))
 
 
-def _refuse(packager: Packager, path: Path, protected_paths: list[Path]) -> bool:
+def _refuse(packager: Clearer, path: Path, protected_paths: list[Path]) -> bool:
     """Whether `path` is (or holds, or lies in) a path the user gave satchel; warns if so."""
     real = Path(os.path.realpath(path))
     for protected in protected_paths:

@@ -1,33 +1,29 @@
 """The packing or unpacking call in progress, so packager helpers know where to write and what to serve.
 
-A context variable (not packager state) because one packager instance serves many managers, runs
-and threads at once.
+A context variable (not packager state) because one packager instance serves many calls, in many
+threads, at once.
 """
 
 from __future__ import annotations
 
 import contextvars
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from satchel.errors import SatchelError
-
-if TYPE_CHECKING:
-    from satchel.packager import Packager
-    from satchel.workspace import Workspace
+from satchel.packaging.workspace import Workspace
 
 
 class Call:
-    """One `pack` or `unpack` call: its workspace, packager, key and the type hint served.
+    """One `pack` or `unpack` call: its workspace, key and the type hint served.
 
     (A slotted class: one is made for every small result packed.)
     """
 
-    __slots__ = ("_folder", "key", "packager", "type_hint", "workspace")
+    __slots__ = ("_folder", "key", "type_hint", "workspace")
 
-    def __init__(self, workspace: Workspace, packager: Packager, key: str, type_hint: Any = None) -> None:
+    def __init__(self, workspace: Workspace, key: str, type_hint: Any = None) -> None:
         self.workspace = workspace
-        self.packager = packager
         self.key = key
         self.type_hint = type_hint
         self._folder: Path | None = None

@@ -1,0 +1,54 @@
+"""`PackagerRecord`: one collected packager, with what selection reads on every pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from satchel.discovery.loading import PluginStatus
+from satchel.packaging.default_packager import DefaultPackager
+from satchel.packaging.packager import Packager
+from satchel.packaging.type_hints import TypeSpec
+
+
+@dataclass(eq=False)
+class PackagerRecord:
+    """A collected packager: its instance, bound hooks, priority, declared type and source.
+
+    `order` is set by the registry (later wins among equal priorities); `plugin` is None for
+    the default packager and for a packager loaded only to unpack an artifact.
+    """
+
+    cls: type[Packager]
+    instance: Packager
+    priority: int
+    spec: TypeSpec
+    plugin: PluginStatus | None = None
+    order: int = -1
+    resolved: TypeSpec | None = None
+
+    def __post_init__(self) -> None:
+        self.name = f"{self.cls.__module__}.{self.cls.__qualname__}"
+        self.is_packable = self.instance.is_packable
+        self.pack = self.instance.pack
+        self.unpack = self.instance.unpack
+        self.artifact_types = tuple(self.cls.get_supported_artifact_types())
+        self.pack_subclasses = bool(self.cls.PACK_SUBCLASSES)
+
+    @property
+    def source(self) -> str:
+        """Where it comes from: its distribution, `custom`, or `default`."""
+        if self.plugin is None:
+            return "default" if self.cls is DefaultPackager else "not collected"
+        return self.plugin.distribution or "custom"
+
+    def describe(self) -> dict[str, Any]:
+        """What `satchel plugins --json` shows for one packager."""
+        return {
+            "class": self.name,
+            "priority": self.priority,
+            "type": str(self.spec),
+            "pack_subclasses": self.pack_subclasses,
+            "artifact_types": list(self.artifact_types),
+            "default_artifact_type": self.cls.DEFAULT_PACKING_ARTIFACT_TYPE,
+        }

@@ -1,0 +1,278 @@
+"""`Registry`: the collected packagers, the type index and the default packager, and the one
+place that answers "who packs this, as what" (packing, `explain` and the conformance kit all
+read that answer) and "who may unpack this artifact for this hint".
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from satchel.discovery.loading import resolve_dotted
+from satchel.errors import PackingError, UnpackingError
+from satchel.packaging.artifact import Artifact
+from satchel.packaging.default_packager import DefaultPackager
+from satchel.packaging.explanation import Explanation
+from satchel.packaging.records import PackagerRecord
+from satchel.packaging.type_hints import hint_origin, object_type_name
+from satchel.packaging.type_index import TypeIndex
+from satchel.packaging.validation import check_class, new_plugin_manager, register
+
+DEFAULT_PRIORITY = 10
+
+# What a packager says about one subject (an object, or a type given to `explain`):
+PACKS = "packs"  # it packs this object as the artifact type
+MAY_PACK = "may pack"  # given a type: it supports the artifact type, is_packable decides per object
+UNSUPPORTED = "unsupported"  # it does not support the artifact type
+DECLINED = "declined"  # its is_packable said no for this object
+RAISED = "raised"  # its is_packable raised
+_TAKES = frozenset({PACKS, MAY_PACK})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One candidate's answer for one subject and artifact type."""
+
+    record: PackagerRecord
+    artifact_type: str
+    outcome: str
+    error: BaseException | None = None
+
+    @property
+    def takes(self) -> bool:
+        """Whether this candidate is chosen when no earlier one takes the subject."""
+        return self.outcome in _TAKES
+
+    def text(self) -> str:
+        """The verdict in words, for `explain`."""
+        wanted = self.artifact_type
+        if self.outcome == PACKS:
+            return f"packs it as {wanted!r}"
+        if self.outcome == MAY_PACK:
+            return f"supports {wanted!r}; is_packable decides for a given object"
+        if self.outcome == UNSUPPORTED:
+            return f"declines: supports {', '.join(self.record.artifact_types)}, not {wanted!r}"
+        if self.outcome == DECLINED:
+            return f"is_packable declined {wanted!r}"
+        return f"is_packable raised {type(self.error).__name__}: {self.error}"
+
+
+class Registry:
+    """Every packager a manager collected, indexed by declared type, and the default packager."""
+
+    def __init__(self) -> None:
+        self._records: dict[str, PackagerRecord] = {}
+        self._index = TypeIndex()
+        self._order = itertools.count()
+        self._pluggy = new_plugin_manager()  # validates each packager's hooks against the specs
+        priority, spec = check_class(DefaultPackager, DEFAULT_PRIORITY)
+        self.default = PackagerRecord(DefaultPackager, DefaultPackager(), priority, spec)
+        register(self._pluggy, self.default.instance, self.default.name)
+
+    # -- contents ----------------------------------------------------------------------------
+
+    def add(self, records: list[PackagerRecord]) -> None:
+        """Add one plugin's packagers, all or none; each replaces a collected one of its class.
+
+        Raises `LoadProblem` when pluggy refuses a hook (nothing is added then).
+        """
+        added: list[PackagerRecord] = []
+        try:
+            for record in records:
+                record.order = next(self._order)
+                register(self._pluggy, record.instance, f"{record.name}#{record.order}")
+                added.append(record)
+        except Exception:
+            for record in added:
+                self._pluggy.unregister(record.instance)
+            raise
+        for record in records:
+            previous = self._records.get(record.name)
+            if previous is not None:
+                self._pluggy.unregister(previous.instance)
+            self._records[record.name] = record
+            self._index.add(record)
+
+    def get(self, name: str) -> PackagerRecord | None:
+        """The collected packager (or the default one) whose class is called `name`."""
+        if name == self.default.name:
+            return self.default
+        return self._records.get(name)
+
+    @property
+    def packagers(self) -> list[PackagerRecord]:
+        """The collected packagers, most important first; the default packager last."""
+        records = sorted(self._records.values(), key=lambda r: (r.priority, -r.order))
+        return [*records, self.default]
+
+    @property
+    def pending(self) -> list[PackagerRecord]:
+        """Packagers whose declared type's module is not imported yet."""
+        return self._index.pending
+
+    @property
+    def index(self) -> TypeIndex:
+        """The index of collected packagers by declared type."""
+        return self._index
+
+    # -- who packs this, as what -------------------------------------------------------------
+
+    def judge(
+        self,
+        record: PackagerRecord,
+        subject: Any,
+        artifact_type: str | None,
+        configurations: Mapping[str, Any],
+        is_type: bool = False,
+    ) -> Verdict:
+        """What `record` says about packing `subject` (an object, or a type) as `artifact_type`."""
+        chosen = artifact_type or record.cls.DEFAULT_PACKING_ARTIFACT_TYPE
+        if chosen not in record.artifact_types:
+            return Verdict(record, chosen, UNSUPPORTED)
+        if is_type:
+            return Verdict(record, chosen, MAY_PACK)
+        try:
+            packable = record.is_packable(subject, chosen, configurations)
+        except Exception as error:
+            return Verdict(record, chosen, RAISED, error)
+        return Verdict(record, chosen, PACKS if packable else DECLINED)
+
+    def verdicts(
+        self,
+        subject: Any,
+        artifact_type: str | None = None,
+        configurations: Mapping[str, Any] | None = None,
+        is_type: bool = False,
+    ) -> Iterator[Verdict]:
+        """Every candidate's verdict, in the order they are tried (the default packager last)."""
+        cls = subject if is_type else type(subject)
+        for record in (*self._index.candidates(cls), self.default):
+            yield self.judge(record, subject, artifact_type, configurations or {}, is_type)
+
+    def choose(
+        self, obj: Any, artifact_type: str | None, configurations: Mapping[str, Any], key: str
+    ) -> Verdict:
+        """The verdict of the packager that packs `obj`: the first that takes it.
+
+        A candidate whose `is_packable` raises is a `PackingError`, not a silent fall-through.
+        """
+        for verdict in self.verdicts(obj, artifact_type, configurations):
+            if verdict.takes:
+                return verdict
+            if verdict.outcome == RAISED:
+                error = verdict.error
+                raise PackingError(
+                    f"{verdict.record.name}.is_packable failed for {key!r} "
+                    f"({type(obj).__qualname__}): {type(error).__name__}: {error}"
+                ) from error
+        chosen = artifact_type or self.default.cls.DEFAULT_PACKING_ARTIFACT_TYPE
+        raise PackingError(
+            f"no packager can pack {key!r} ({type(obj).__qualname__}) as {chosen!r}.\n"
+            + str(self.explain(obj, artifact_type))
+        )
+
+    def explain(self, subject: Any, artifact_type: str | None = None) -> Explanation:
+        """Every candidate for an object (or a type), in order, which one packs it and why."""
+        is_type = isinstance(subject, type)
+        cls = subject if is_type else type(subject)
+        explanation = Explanation(object_type=object_type_name(cls), artifact_type=artifact_type)
+        for verdict in self.verdicts(subject, artifact_type, is_type=is_type):
+            record = verdict.record
+            explanation.add(record.name, record.priority, record.source, verdict.text())
+            if explanation.chosen is None and verdict.takes:
+                explanation.chosen = record.name
+        explanation.pending = [f"{r.name} ({r.spec})" for r in self._index.pending]
+        return explanation
+
+    # -- who may unpack this -----------------------------------------------------------------
+
+    def packed_by(self, item: Artifact) -> PackagerRecord:
+        """The packager that packed `item`: collected here, or loaded for it when trusted."""
+        name = item.packager or ""
+        record = self.get(name)
+        if record is not None:
+            return record
+        if not item.trusted:
+            raise UnpackingError(
+                f"artifact {item.key!r} was packed by {name}, which is not collected here, and "
+                "it is not trusted, so its packager is not imported"
+            )
+        try:
+            cls = resolve_dotted(name, import_modules=True)
+            priority, spec = check_class(cls, DEFAULT_PRIORITY)
+            return PackagerRecord(cls, cls(), priority, spec)
+        except Exception as error:
+            raise UnpackingError(
+                f"artifact {item.key!r} needs packager {name}, which cannot be loaded here: "
+                f"{error}; install the plugin that provides it"
+            ) from error
+
+    def unpack_candidates(
+        self, stored: PackagerRecord | None, item: Artifact, members: list[Any]
+    ) -> Iterator[tuple[PackagerRecord, Any, str, dict[str, Any]]]:
+        """`(packager, hint member, artifact type, instructions)` to try, in order, for `item`.
+
+        For each hint member: the packager that packed `item` when it fits, then the packagers of
+        that type (exact shape first), then the default packager.
+        """
+        seen: set[tuple[str, str, int]] = set()
+        for position, member in enumerate(members):
+            records = [*self._index.for_hint(member), self.default]
+            if stored is not None and _fits(stored, item, member):
+                records.insert(0, stored)
+            for record in records:
+                if record is stored:
+                    artifact_type, instructions = item.kind, item.instructions
+                elif record is self.default and item.kind not in (None, "object"):
+                    continue  # never unpickle a payload recorded as something else than a pickle
+                else:
+                    kind = item.kind
+                    artifact_type = (
+                        kind if kind in record.artifact_types else record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
+                    )
+                    instructions = item.instructions if _shares_format(record, item, artifact_type) else {}
+                marker = (record.name, artifact_type or "", position)
+                if marker in seen or artifact_type is None:
+                    continue
+                seen.add(marker)
+                yield record, member, artifact_type, instructions
+
+
+def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
+    """Whether the packager that packed `item` can serve hint `member`."""
+    origin = hint_origin(member)
+    if origin is None:
+        return False
+    stored_type = None
+    if item.object_type:
+        try:
+            stored_type = resolve_dotted(item.object_type)
+        except LookupError:
+            stored_type = None
+    if isinstance(stored_type, type):
+        fits = issubclass(stored_type, origin)
+    else:
+        fits = item.object_type == object_type_name(origin)
+    spec = record.resolved
+    if fits and spec is not None and spec.args:
+        return spec.matches(member) or not getattr(member, "__args__", None)
+    return fits
+
+
+#: Artifact types whose payload and instructions core defines, whichever packager wrote them.
+_CORE_FORMATS = frozenset({"object", "path"})
+
+
+def _shares_format(record: PackagerRecord, item: Artifact, artifact_type: str) -> bool:
+    """Whether `item`'s instructions mean the same to `record` as to the packager that packed it.
+
+    True for the formats core defines (`object` pickles, `path` payloads) and for sibling
+    packagers of one module (a list read under a `tuple` hint), when the artifact type is the same.
+    """
+    if artifact_type != item.kind:
+        return False
+    if artifact_type in _CORE_FORMATS:
+        return True
+    return (item.packager or "").rpartition(".")[0] == record.cls.__module__

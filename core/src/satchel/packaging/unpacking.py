@@ -1,0 +1,114 @@
+"""Unpacking an `Artifact`, a path or a URI back into an object, guided by a type hint."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from satchel.errors import UnpackingError
+from satchel.packaging.artifact import Artifact
+from satchel.packaging.call import CURRENT, Call
+from satchel.packaging.records import PackagerRecord
+from satchel.packaging.registry import Registry
+from satchel.packaging.type_hints import hint_members, hint_origin, is_any, resolve_hint
+from satchel.packaging.workspace import Workspace
+
+_NONE_TYPE = type(None)
+
+
+class Unpacker:
+    """Unpacks artifacts and paths with the packagers of a registry, scratch files in a workspace."""
+
+    def __init__(self, registry: Registry, workspace: Workspace) -> None:
+        self._registry = registry
+        self._workspace = workspace
+
+    def unpack(self, source: Any, type_hint: Any = None) -> Any:
+        """The object for `source` (see `PackagersManager.unpack`)."""
+        members = [] if type_hint is None else hint_members(_resolve(type_hint))
+        if source is None:
+            if not members or _NONE_TYPE in members or any(map(is_any, members)):
+                return None
+            raise UnpackingError(f"got None for a {_hint_text(type_hint)} input")
+        item = self._as_artifact(source)
+        if item.size is not None:
+            item.check_size()
+        members = [member for member in members if member is not _NONE_TYPE]
+        if not members or any(map(is_any, members)):
+            if item.packager is None:
+                return source
+            record = self._registry.packed_by(item)
+            return self._unpack_with(record, item, item.kind, item.instructions, None)
+        attempts: list[str] = []
+        stored = None
+        if item.packager is not None:
+            try:
+                stored = self._registry.packed_by(item)
+            except UnpackingError as error:
+                attempts.append(str(error))
+        for record, member, artifact_type, instructions in self._registry.unpack_candidates(
+            stored, item, members
+        ):
+            try:
+                obj = self._unpack_with(record, item, artifact_type, instructions, member)
+            except Exception as error:
+                attempts.append(f"{record.name} as {artifact_type!r}: {type(error).__name__}: {error}")
+                continue
+            origin = hint_origin(member)
+            if origin is not None and not isinstance(obj, origin):
+                attempts.append(
+                    f"{record.name} as {artifact_type!r}: gave a {type(obj).__qualname__}, "
+                    f"not a {origin.__qualname__}"
+                )
+                continue
+            return obj
+        tried = "\n".join(f"  - {attempt}" for attempt in attempts) or "  (no packager matches)"
+        raise UnpackingError(f"cannot unpack {item.key!r} as {_hint_text(type_hint)}; tried:\n{tried}")
+
+    def _as_artifact(self, source: Any) -> Artifact:
+        if isinstance(source, Artifact):
+            return source
+        if isinstance(source, (str, os.PathLike)):
+            text = os.fspath(source)
+            if isinstance(text, str) and text.startswith("store://"):
+                raise UnpackingError(
+                    f"cannot resolve {text!r}: this manager has no store; load store URIs "
+                    "through satchel's runs"
+                )
+            self._workspace.protect(text)
+            return Artifact.from_path(text)
+        raise UnpackingError(
+            f"cannot unpack a {type(source).__qualname__}: give an Artifact, a path or a URI"
+        )
+
+    def _unpack_with(
+        self,
+        record: PackagerRecord,
+        item: Artifact,
+        artifact_type: str | None,
+        instructions: dict[str, Any],
+        hint: Any,
+    ) -> Any:
+        if artifact_type is None:
+            raise UnpackingError(f"artifact {item.key!r} records no artifact type")
+        call = Call(self._workspace, item.key, type_hint=hint)
+        token = CURRENT.set(call)
+        try:
+            return record.unpack(item, artifact_type, dict(instructions))
+        finally:
+            CURRENT.reset(token)
+
+
+def _resolve(type_hint: Any) -> Any:
+    try:
+        return resolve_hint(type_hint)
+    except ValueError as error:
+        raise UnpackingError(str(error)) from None
+
+
+def _hint_text(hint: Any) -> str:
+    if isinstance(hint, str):
+        return hint
+    if isinstance(hint, type):  # a plain class; `list[int]` and unions keep their arguments
+        return hint.__qualname__
+    return repr(hint)

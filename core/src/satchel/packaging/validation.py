@@ -1,0 +1,139 @@
+"""Validating packager classes before they are used.
+
+pluggy defines the hooks and validates each packager's implementations against them (unknown
+parameters); satchel adds what pluggy does not check (misspelled hook names, `**kwargs`,
+keyword-only parameters, the class attributes) and never dispatches through pluggy.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import pluggy
+
+from satchel import hookspecs
+from satchel.discovery.loading import LoadProblem
+from satchel.packaging.default_packager import DefaultPackager
+from satchel.packaging.packager import Packager
+from satchel.packaging.type_hints import TypeSpec
+
+HOOK_NAMES = ("is_packable", "pack", "unpack", "clear")
+#: Each hook's parameters, in order: satchel calls the chosen implementation directly, by position.
+_HOOK_PARAMETERS = {
+    hook: tuple(inspect.signature(getattr(hookspecs, hook)).parameters) for hook in HOOK_NAMES
+}
+_BASE_NAMES = frozenset(dir(DefaultPackager))
+_BASE_CLASSES = frozenset(DefaultPackager.__mro__)
+_BASE_HOOKS = [
+    vars(base)[hook] for base in (Packager, DefaultPackager) for hook in HOOK_NAMES if hook in vars(base)
+]
+
+
+class _PluginManager(pluggy.PluginManager):
+    """Methods of a `Packager` named after a hook are its implementations, markers or not."""
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        if Packager in type(plugin).__mro__:  # (not isinstance: an ABC check per attribute is slow)
+            return {} if name in HOOK_NAMES else None  # its other attributes are not hooks
+        return super().parse_hookimpl_opts(plugin, name)
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    """A pluggy manager holding satchel's hook specifications."""
+    manager = _PluginManager(hookspecs.PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    return manager
+
+
+def check_class(cls: Any, default_priority: int) -> tuple[int, TypeSpec]:
+    """Validate a packager class; return its priority and declared type spec."""
+    if not (isinstance(cls, type) and Packager in cls.__mro__):
+        raise LoadProblem(f"{cls!r} is not a satchel.Packager subclass")
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    declared = cls.__dict__.get("PACKABLE_OBJECT_TYPE")
+    if declared is None:
+        raise LoadProblem(
+            f"{name} sets no PACKABLE_OBJECT_TYPE of its own; set it to the type it packs "
+            "(a class or a dotted string), so it cannot silently take every object"
+        )
+    try:
+        spec = TypeSpec.parse(declared)
+    except ValueError as error:
+        raise LoadProblem(f"{name}.PACKABLE_OBJECT_TYPE: {error}") from None
+    if inspect.isabstract(cls):
+        missing = ", ".join(sorted(cls.__abstractmethods__))
+        raise LoadProblem(f"{name} does not implement {missing}")
+    priority = cls.PRIORITY if cls.PRIORITY is not None else default_priority
+    if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 10:
+        raise LoadProblem(f"{name}.PRIORITY must be an int from 1 to 10, got {priority!r}")
+    _check_hooks(cls, name)
+    return priority, spec
+
+
+def _check_hooks(cls: type, name: str) -> None:
+    import difflib  # only needed here, once per collected class
+
+    for hook in HOOK_NAMES:
+        function = inspect.getattr_static(cls, hook)
+        if function in _BASE_HOOKS:  # inherited from satchel's bases: known to be right
+            continue
+        if isinstance(function, (staticmethod, classmethod)):
+            raise LoadProblem(f"{name}.{hook} must be a plain method")
+        parameters = list(inspect.signature(function).parameters.values())
+        for parameter in parameters:
+            if parameter.kind in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+                raise LoadProblem(
+                    f"{name}.{hook} takes {parameter}: hooks take named parameters only "
+                    f"(see satchel.hookspecs.{hook})"
+                )
+            if parameter.kind is parameter.KEYWORD_ONLY:
+                raise LoadProblem(
+                    f"{name}.{hook} has keyword-only parameter {parameter.name!r}; "
+                    f"see satchel.hookspecs.{hook}"
+                )
+        names = tuple(parameter.name for parameter in parameters[1:])  # after self
+        expected = _HOOK_PARAMETERS[hook]
+        unknown_required = [
+            p.name for p in parameters[1:] if p.name not in expected and p.default is p.empty
+        ]
+        if names != expected and not unknown_required:  # pluggy reports unknown required ones
+            raise LoadProblem(
+                f"{name}.{hook}{inspect.signature(function)} must take (self, "
+                f"{', '.join(expected)}) in this order: satchel calls hooks with every argument, "
+                f"by position (see satchel.hookspecs.{hook})"
+            )
+    own = {attribute for klass in cls.__mro__ if klass not in _BASE_CLASSES for attribute in vars(klass)}
+    for attribute in sorted(own):
+        if attribute.startswith("_") or attribute in _BASE_NAMES:
+            continue
+        value = getattr(cls, attribute, None)
+        if not callable(value):
+            continue
+        marked = getattr(value, hookspecs.PROJECT_NAME + "_impl", None) is not None
+        guess = difflib.get_close_matches(attribute, HOOK_NAMES, n=1, cutoff=0.85)
+        prefix = attribute.split("_", 1)[0]
+        if attribute.startswith(("pack_", "unpack_")):
+            continue
+        if "_" in attribute and prefix not in ("pack", "unpack"):
+            near = difflib.get_close_matches(prefix, ("pack", "unpack"), n=1, cutoff=0.85)
+            if near:
+                guess = [near[0] + attribute[len(prefix) :]]
+        if marked or guess:
+            hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+            raise LoadProblem(
+                f"{name}.{attribute} is not a satchel hook{hint}; hooks are "
+                f"{', '.join(HOOK_NAMES)} and pack_<type>/unpack_<type>"
+            )
+
+
+def register(manager: pluggy.PluginManager, instance: Packager, name: str) -> None:
+    """Register with pluggy, which checks each hook's parameters against its spec."""
+    try:
+        manager.register(instance, name=name)
+        manager.check_pending()
+    except (pluggy.PluginValidationError, ValueError) as error:
+        if manager.is_registered(instance):
+            manager.unregister(instance)
+        message = str(error).replace("\n", " ")
+        raise LoadProblem(f"{name}: {message}") from None

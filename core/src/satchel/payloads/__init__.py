@@ -1,0 +1,23 @@
+"""The payload toolkit: public for plugin authors, and imports nothing of the packaging core.
+
+- `hash_path`, `payload_size`: BLAKE3 digests and sizes as `Artifact.hash` and `.size` record them;
+- `pack_path`, `unpack_path`, `archive_format_of`, `ARCHIVE_FORMATS`: files as they are, folders as
+  reproducible archives, extracted with every member checked first (the `path` artifact type);
+- `copy_payload`: copy a file or folder payload, links kept as links;
+- `is_json_value`: whether a value can be logged as a result or stored as instructions.
+"""
+
+from satchel.payloads.archives import ARCHIVE_FORMATS, archive_format_of, pack_path, unpack_path
+from satchel.payloads.hashing import copy_payload, hash_path, payload_size
+from satchel.payloads.json_values import is_json_value
+
+__all__ = [
+    "ARCHIVE_FORMATS",
+    "archive_format_of",
+    "copy_payload",
+    "hash_path",
+    "is_json_value",
+    "pack_path",
+    "payload_size",
+    "unpack_path",
+]
