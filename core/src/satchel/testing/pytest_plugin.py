@@ -27,6 +27,6 @@ def packagers_manager() -> Iterator[PackagersManager]:
 
 def pytest_report_header(config: Any) -> str:
     """Say which satchel is under test."""
-    from satchel import __version__
+    from satchel._version import __version__
 
     return f"satchel {__version__}"
