@@ -1,4 +1,4 @@
-"""The `satchel` command line (also `python -m satchel`)."""
+"""Parsing the command line and running one command; every error becomes one line on stderr."""
 
 from __future__ import annotations
 
