@@ -241,6 +241,37 @@ def small_result_cases() -> list[Comparison]:
     return cases
 
 
+def explain_cases() -> list[Comparison]:
+    """`mgr.explain(value)` (every candidate's verdict) beside `mgr.pack(value)` (the first)."""
+
+    def manager_call(method: str, as_text: bool = False) -> Any:
+        def setup(value: Any, _scratch: Path) -> Any:
+            import satchel
+
+            manager = satchel.PackagersManager()
+            call = functools.partial(getattr(manager, method), value, *(("x",) if method == "pack" else ()))
+            return (lambda: str(call())) if as_text else call
+
+        return setup
+
+    cases = []
+    for label, value in (("int", 3), ("list", [1, 2, 3])):
+        cases.append(
+            Comparison(
+                name=f"explain-{label}",
+                description=f"mgr.explain({value!r}) vs mgr.pack({value!r}, 'x'), per call",
+                make_input=functools.partial(_value, value),
+                variants=[
+                    Variant("mgr.pack", _call, setup=manager_call("pack"), number=PER_CALL),
+                    Variant("mgr.explain", _call, setup=manager_call("explain"), number=PER_CALL),
+                    Variant("str(mgr.explain)", _call, setup=manager_call("explain", True), number=PER_CALL),
+                ],
+                memory=False,
+            )
+        )
+    return cases
+
+
 def _value(value: Any) -> Any:
     return value
 
@@ -446,4 +477,4 @@ def hashing_cases() -> list[Comparison]:
 
 def cases() -> list[Comparison]:
     """Every core case, in the order they are reported."""
-    return [startup_case(), *small_result_cases(), *pickle_cases(), *hashing_cases()]
+    return [startup_case(), *small_result_cases(), *explain_cases(), *pickle_cases(), *hashing_cases()]
