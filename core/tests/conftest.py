@@ -98,3 +98,16 @@ def only_fake_plugins(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     monkeypatch.delenv("SATCHEL_REQUIRE", raising=False)
     apply()
     return apply
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty embedded store of the test's own (`SATCHEL_HOME`); its connections closed after."""
+    from satchel.tracking.store.opening import forget_open_stores
+
+    home = tmp_path / "store"
+    monkeypatch.setenv("SATCHEL_HOME", str(home))
+    monkeypatch.delenv("SATCHEL_RECORDS", raising=False)
+    monkeypatch.delenv("SATCHEL_PAYLOADS", raising=False)
+    yield home
+    forget_open_stores()

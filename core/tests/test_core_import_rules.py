@@ -32,6 +32,13 @@ ALLOWED = {
         "satchel.payloads",
         "satchel.discovery",
     },
+    "satchel.tracking": {
+        "satchel._version",
+        "satchel.errors",
+        "satchel.payloads",
+        "satchel.discovery",
+        "satchel.packaging",
+    },
     "satchel.testing": {
         "satchel._version",
         "satchel.errors",

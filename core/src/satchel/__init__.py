@@ -1,9 +1,11 @@
 """satchel: pack what functions return into tracked artifacts; unpack them from type hints.
 
-The public names are these, plus the modules `satchel.hookspecs` (the hooks), `satchel.errors`,
-`satchel.payloads` (the payload toolkit for plugin authors) and `satchel.testing` (the
-conformance kit). Everything else (`satchel.packaging`, `satchel.discovery`, `satchel.cli`) is
-internal and may change in any release.
+The public names are these (the tracking ones, `run`, `handler`, `Run`, `load`, `get_run`,
+`list_runs` and `get_or_create_project`, are imported on first use), plus the modules
+`satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads` (the payload toolkit for
+plugin authors) and `satchel.testing` (the conformance kit). Everything else
+(`satchel.packaging`, `satchel.tracking`, `satchel.discovery`, `satchel.cli`) is internal and may
+change in any release.
 """
 
 from satchel._version import __version__
@@ -30,6 +32,29 @@ for _public in (Artifact, DefaultPackager, Explanation, PackagersManager, Packag
 del _public
 
 
+#: The tracking API, imported on first use: `import satchel` stays as cheap as the packaging core.
+_TRACKING = {
+    "Run": "satchel.tracking.runs",
+    "get_run": "satchel.tracking.runs",
+    "list_runs": "satchel.tracking.runs",
+    "load": "satchel.tracking.runs",
+    "handler": "satchel.tracking.handler",
+    "run": "satchel.tracking.running",
+    "get_or_create_project": "satchel.tracking.projects",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _TRACKING.get(name)
+    if module is None:
+        raise AttributeError(f"module 'satchel' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 def explain(obj_or_type: object, artifact_type: str | None = None) -> Explanation:
     """Which packagers would take an object (or type), in order, the choice and why others declined."""
     return PackagersManager().explain(obj_or_type, artifact_type)
@@ -45,10 +70,17 @@ __all__ = [
     "PackagerCollectionError",
     "PackagersManager",
     "PackingError",
+    "Run",
     "SatchelError",
     "SatchelPluginWarning",
     "SatchelWarning",
     "UnpackingError",
     "__version__",
     "explain",
+    "get_or_create_project",
+    "get_run",
+    "handler",
+    "list_runs",
+    "load",
+    "run",
 ]

@@ -95,6 +95,16 @@ class Registry:
             self._records[record.name] = record
             self._index.add(record)
 
+    def extended(self) -> Registry:
+        """A new registry holding the same packagers, to which more can be added (a run's custom
+        packagers) without changing this one."""
+        other = Registry()
+        other._order = itertools.count(next(self._order))
+        for record in sorted(self._records.values(), key=lambda r: r.order):
+            other._records[record.name] = record
+            other._index.add(record)
+        return other
+
     def get(self, name: str) -> PackagerRecord | None:
         """The collected packager (or the default one) whose class is called `name`."""
         if name == self.default.name:

@@ -40,8 +40,9 @@ class Workspace:
     (an input, or a path that was packed), then removes the folder itself.
     """
 
-    def __init__(self, parent: str | Path | None = None) -> None:
+    def __init__(self, parent: str | Path | None = None, prefix: str = "satchel-") -> None:
         self._parent = Path(parent) if parent is not None else None
+        self._prefix = prefix
         self._root: Path | None = None
         self._counter = itertools.count()
         self._lock = threading.Lock()
@@ -57,7 +58,7 @@ class Workspace:
                     self._parent.mkdir(parents=True, exist_ok=True)
                 import tempfile
 
-                self._root = Path(tempfile.mkdtemp(prefix="satchel-", dir=self._parent))
+                self._root = Path(tempfile.mkdtemp(prefix=self._prefix, dir=self._parent))
                 _LIVE_ROOTS.add(self._root)
             return self._root
 

@@ -1,0 +1,141 @@
+"""`satchel.Run`: one recorded run, read from the store; `get_run`, `list_runs` and `load`.
+
+A `running` run whose process is gone is recorded as `aborted` when it is read.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from satchel.errors import SatchelError, UnpackingError
+from satchel.packaging.artifact import Artifact
+from satchel.tracking.inputs import find, with_payload
+from satchel.tracking.processes import is_alive
+from satchel.tracking.store.opening import Store, open_store
+from satchel.tracking.store.records import RUNNING, RunQuery, RunRecord
+from satchel.tracking.timestamps import now
+
+
+class Run:
+    """A recorded run: what was called, with what, what came out, and how it ended.
+
+    Attributes: `id`, `project`, `name`, `function` (import path), `source_hash`, `params`,
+    `inputs` (key -> `{"uri" or "path", "hash"}`), `results`, `artifacts` (key -> `Artifact`),
+    `status` (`running`, `completed`, `error`, `aborted`), `error`, `started`, `ended` (ISO 8601
+    UTC), `versions`, `workflow`, `cached_from`.
+    """
+
+    def __init__(self, record: RunRecord, store: Store) -> None:
+        self._record = record
+        self._store = store
+        for artifact in record.artifacts.values():
+            with_payload(store, artifact)
+
+    id = property(lambda self: self._record.id, doc="The run's id (a string).")
+    project = property(lambda self: self._record.project, doc="The project it belongs to.")
+    name = property(lambda self: self._record.name, doc="Its name (the function's, unless given).")
+    function = property(lambda self: self._record.function, doc="The function's import path.")
+    source_hash = property(lambda self: self._record.source_hash, doc="BLAKE3 of the function's source.")
+    params = property(lambda self: self._record.params, doc="The parameters it was called with.")
+    inputs = property(lambda self: self._record.inputs, doc="Each input: pinned URI or path, and hash.")
+    results = property(lambda self: self._record.results, doc="The results (JSON values) by key.")
+    artifacts = property(lambda self: self._record.artifacts, doc="The artifacts by key.")
+    status = property(lambda self: self._record.status, doc="running, completed, error or aborted.")
+    error = property(lambda self: self._record.error, doc="None, or 'ExceptionType: message'.")
+    started = property(lambda self: self._record.started, doc="When it started (ISO 8601, UTC).")
+    ended = property(lambda self: self._record.ended, doc="When it ended (ISO 8601, UTC), or None.")
+    versions = property(lambda self: self._record.versions, doc="Python's and the packages' versions.")
+    workflow = property(lambda self: self._record.workflow, doc="The workflow's id, or None.")
+    cached_from = property(lambda self: self._record.cached_from, doc="The run a cache hit reused.")
+
+    def output(self, key: str, type_hint: Any = None) -> Any:
+        """The value of result `key`, or artifact `key` unpacked (by its stored instructions, or
+        by `type_hint`)."""
+        if key in self._record.results:
+            return self._record.results[key]
+        if key in self._record.artifacts:
+            return unpack(self._record.artifacts[key], type_hint)
+        known = ", ".join(sorted([*self._record.results, *self._record.artifacts])) or "none"
+        raise UnpackingError(f"run {self.id} has no output {key!r} (its outputs: {known})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as JSON-able data (`satchel show --json`)."""
+        record = self._record
+        return {
+            "id": record.id,
+            "project": record.project,
+            "name": record.name,
+            "function": record.function,
+            "source_hash": record.source_hash,
+            "params": record.params,
+            "inputs": record.inputs,
+            "results": record.results,
+            "artifacts": {key: artifact.to_dict() for key, artifact in record.artifacts.items()},
+            "status": record.status,
+            "error": record.error,
+            "started": record.started,
+            "ended": record.ended,
+            "versions": record.versions,
+            "workflow": record.workflow,
+            "cached_from": record.cached_from,
+        }
+
+    def __repr__(self) -> str:
+        return f"<satchel.Run {self.id} {self.project}/{self.name} {self.status}>"
+
+
+def get_run(run_id: str, *, store: str | os.PathLike[str] | None = None) -> Run:
+    """The run with this id (a unique prefix will do); `SatchelError` if there is none."""
+    opened = open_store(store)
+    record = opened.records.get_run(run_id)
+    if record is None:
+        raise SatchelError(f"no run {run_id!r} in the store ({opened.describe()})")
+    return Run(refresh([record], opened)[0], opened)
+
+
+def list_runs(
+    project: str | None = None,
+    *,
+    status: str | None = None,
+    name: str | None = None,
+    workflow: str | None = None,
+    store: str | os.PathLike[str] | None = None,
+) -> list[Run]:
+    """Every matching run, oldest first."""
+    opened = open_store(store)
+    records = opened.records.list_runs(RunQuery(project, status, name, workflow))
+    return [Run(record, opened) for record in refresh(records, opened)]
+
+
+def refresh(records: list[RunRecord], store: Store) -> list[RunRecord]:
+    """The records, with `running` runs whose process is gone recorded (and shown) as aborted."""
+    dead = [r for r in records if r.status == RUNNING and is_alive(r.host, r.pid, r.process_started) is False]
+    if dead:
+        ended = now()
+        changed = set(store.records.mark_aborted([r.id for r in dead], ended))
+        for record in dead:
+            if record.id in changed:
+                record.status, record.ended = "aborted", ended
+                record.error = record.error or "Aborted: the process running it ended before it finished"
+            else:  # it finished meanwhile: read what it recorded
+                record.__dict__.update(vars(store.records.get_run(record.id)))
+    return records
+
+
+def load(
+    source: str | Artifact, type_hint: Any = None, *, store: str | os.PathLike[str] | None = None
+) -> Any:
+    """Unpack an artifact (a `store://` URI or an `Artifact`) by its stored instructions or a hint."""
+    if isinstance(source, str):
+        source = find(open_store(store), source)
+    return unpack(source, type_hint)
+
+
+def unpack(artifact: Artifact, type_hint: Any = None) -> Any:
+    """Unpack with the installed packagers; scratch files live until the process exits."""
+    from satchel.packaging.unpacking import Unpacker
+    from satchel.tracking.packagers import installed_registry
+    from satchel.tracking.scratch import scratch_workspace
+
+    return Unpacker(installed_registry(), scratch_workspace()).unpack(artifact, type_hint)

@@ -1,0 +1,343 @@
+"""`SQLiteRecords`: projects, runs and artifacts in one SQLite database, safe for many processes.
+
+WAL mode, a busy timeout, and every write transaction begun with `BEGIN IMMEDIATE` (a deferred
+read-then-write transaction fails at once with `SQLITE_BUSY_SNAPSHOT` under contention, whatever
+the timeout); transactions are short and none is open while a payload is written. Each thread
+of each process has its own connection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from satchel.errors import SatchelError
+from satchel.packaging.artifact import Artifact
+from satchel.tracking.store.records import RUNNING, RecordStore, RunQuery, RunRecord
+from satchel.tracking.store.sqlite_schema import ensure_schema
+from satchel.tracking.timestamps import now
+
+BUSY_TIMEOUT_MS = 60_000
+_RUN_COLUMNS = (
+    "id, project, name, function, source_hash, params, inputs, returns, results, status, error, "
+    "started, ended, versions, workflow, cached_from, host, pid, process_started"
+)
+_ARTIFACT_COLUMNS = (
+    "run_id, key, project, kind, packager, object_type, instructions, hash, size, versions, created, trusted"
+)
+
+
+class SQLiteRecords(RecordStore):
+    """The records of the embedded store, in `path` (a SQLite database file)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        self._local = threading.local()
+        self._connect()  # fail now, with a clear message, if the database cannot be opened
+
+    # -- connections and transactions ----------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is not None and local.pid == os.getpid():
+            return connection
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
+            )
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise SatchelError(f"the store database {self.path} cannot use WAL mode (got {mode!r})")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            ensure_schema(connection, str(self.path.parent))
+        except sqlite3.Error as error:
+            raise SatchelError(
+                f"cannot open the store database {self.path}: {error}; check that the folder is "
+                "writable, or choose another store (--store, SATCHEL_HOME)"
+            ) from error
+        except OSError as error:
+            raise SatchelError(
+                f"cannot create the store folder {self.path.parent}: {error.strerror or error}; "
+                "choose a writable one (--store, SATCHEL_HOME)"
+            ) from error
+        local.connection, local.pid = connection, os.getpid()
+        return connection
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connect()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def _read(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        connection = self._connect()
+        connection.row_factory = sqlite3.Row
+        return connection.execute(sql, parameters).fetchall()
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    # -- projects ------------------------------------------------------------------------------
+
+    def ensure_project(self, name: str) -> bool:
+        """Create the project if needed; True when created."""
+        if self.has_project(name):
+            return False
+        with self._write() as connection:
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)", (name, now())
+            )
+            return cursor.rowcount == 1
+
+    def has_project(self, name: str) -> bool:
+        """Whether the project exists."""
+        return bool(self._read("SELECT 1 FROM projects WHERE name = ?", (name,)))
+
+    def projects(self) -> list[str]:
+        """Every project, oldest first."""
+        return [row["name"] for row in self._read("SELECT name FROM projects ORDER BY rowid")]
+
+    def add_custom_packager(self, project: str, path: str, mandatory: bool) -> bool:
+        """Record a custom packager; False if the project already has it."""
+        with self._write() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)", (project, now())
+            )
+            position = connection.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM custom_packagers WHERE project = ?", (project,)
+            ).fetchone()[0]
+            cursor = connection.execute(
+                "INSERT OR IGNORE INTO custom_packagers (project, path, mandatory, position) "
+                "VALUES (?, ?, ?, ?)",
+                (project, path, int(mandatory), position),
+            )
+            return cursor.rowcount == 1
+
+    def remove_custom_packager(self, project: str, path: str) -> bool:
+        """Forget a custom packager; False if there was none."""
+        with self._write() as connection:
+            cursor = connection.execute(
+                "DELETE FROM custom_packagers WHERE project = ? AND path = ?", (project, path)
+            )
+            return cursor.rowcount == 1
+
+    def custom_packagers(self, project: str) -> list[tuple[str, bool]]:
+        """The project's custom packagers, in the order they were added."""
+        rows = self._read(
+            "SELECT path, mandatory FROM custom_packagers WHERE project = ? ORDER BY position", (project,)
+        )
+        return [(row["path"], bool(row["mandatory"])) for row in rows]
+
+    # -- runs ----------------------------------------------------------------------------------
+
+    def start_run(self, run: RunRecord) -> None:
+        """Insert a `running` run (and its project)."""
+        with self._write() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)", (run.project, run.started)
+            )
+            connection.execute(
+                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+                (
+                    run.id, run.project, run.name, run.function, run.source_hash, _json(run.params),
+                    _json(run.inputs), None if run.returns is None else _json(run.returns),
+                    _json(run.results), run.status, run.error, run.started, run.ended,
+                    _json(run.versions), run.workflow, run.cached_from, run.host, run.pid,
+                    run.process_started,
+                ),
+            )  # fmt: skip
+
+    def finish_run(
+        self,
+        run_id: str,
+        status: str,
+        results: dict[str, Any],
+        artifacts: list[Artifact],
+        error: str | None,
+        ended: str,
+        versions: dict[str, str],
+    ) -> None:
+        """Record the end of a run with its outputs, in one transaction."""
+        with self._write() as connection:
+            row = connection.execute("SELECT project, seq FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise SatchelError(f"no run {run_id!r} in {self.path}")
+            project, seq = row
+            connection.executemany(
+                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}, run_seq) "
+                f"VALUES ({', '.join('?' * 13)})",
+                [
+                    (
+                        run_id, a.key, project, a.kind, a.packager, a.object_type, _json(a.instructions),
+                        a.hash, a.size, _json(a.versions), a.created, int(a.trusted), seq,
+                    )
+                    for a in artifacts
+                ],
+            )  # fmt: skip
+            connection.execute(
+                "UPDATE runs SET status = ?, results = ?, error = ?, ended = ?, versions = ? WHERE id = ?",
+                (status, _json(results), error, ended, _json(versions), run_id),
+            )
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        """The run with this id, or the only one whose id starts with it."""
+        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
+        if not rows and run_id and all(c in "0123456789abcdef" for c in run_id):
+            rows = self._read(
+                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id >= ? AND id < ? LIMIT 2",
+                (run_id, run_id + "g"),
+            )
+            if len(rows) > 1:
+                raise SatchelError(f"run id {run_id!r} is ambiguous: give more of it")
+        if not rows:
+            return None
+        artifacts = self._read(
+            f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = ? ORDER BY key", (rows[0]["id"],)
+        )
+        return _attach([_run(rows[0])], artifacts)[0]
+
+    def list_runs(self, query: RunQuery) -> list[RunRecord]:
+        """Matching runs, oldest first, with their artifacts."""
+        conditions, parameters = [], []
+        for column in ("project", "status", "name", "workflow"):
+            value = getattr(query, column)
+            if value is not None:
+                conditions.append(f"r.{column} = ?")
+                parameters.append(value)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        columns = ", ".join(f"r.{name.strip()}" for name in _RUN_COLUMNS.split(","))
+        rows = self._read(f"SELECT {columns} FROM runs r{where} ORDER BY r.seq", tuple(parameters))
+        artifact_columns = ", ".join(f"a.{name.strip()}" for name in _ARTIFACT_COLUMNS.split(","))
+        artifacts = self._read(
+            f"SELECT {artifact_columns} FROM artifacts a JOIN runs r ON r.id = a.run_id{where} "
+            "ORDER BY a.run_seq, a.key",
+            tuple(parameters),
+        )
+        return _attach([_run(row) for row in rows], artifacts)
+
+    def running_runs(self) -> list[RunRecord]:
+        """Runs recorded as `running` (to check whether their processes are alive)."""
+        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE status = ?", (RUNNING,))
+        return [_run(row) for row in rows]
+
+    def mark_aborted(self, run_ids: list[str], ended: str) -> list[str]:
+        """`running` runs recorded as `aborted`; the ids that changed."""
+        changed = []
+        with self._write() as connection:
+            for run_id in run_ids:
+                cursor = connection.execute(
+                    "UPDATE runs SET status = 'aborted', ended = ?, error = COALESCE(error, ?) "
+                    "WHERE id = ? AND status = 'running'",
+                    (ended, "Aborted: the process running it ended before it finished", run_id),
+                )
+                if cursor.rowcount:
+                    changed.append(run_id)
+        return changed
+
+    # -- artifacts -----------------------------------------------------------------------------
+
+    def find_artifact(self, project: str, key: str, run_id: str | None = None) -> Artifact | None:
+        """That run's artifact `key`, or the latest run's."""
+        if run_id is not None:
+            rows = self._read(
+                f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE project = ? AND key = ? AND run_id = ?",
+                (project, key, run_id),
+            )
+        else:
+            rows = self._read(
+                f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE project = ? AND key = ? "
+                "ORDER BY run_seq DESC LIMIT 1",
+                (project, key),
+            )
+        return _artifact(rows[0]) if rows else None
+
+    def list_artifacts(self, project: str | None = None) -> list[Artifact]:
+        """Every artifact (of one project), oldest run first."""
+        if project is None:
+            rows = self._read(f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts ORDER BY run_seq, key")
+        else:
+            rows = self._read(
+                f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE project = ? ORDER BY run_seq, key",
+                (project,),
+            )
+        return [_artifact(row) for row in rows]
+
+    def set_trusted(self, project: str, key: str, run_id: str, trusted: bool) -> bool:
+        """Trust or distrust one artifact."""
+        with self._write() as connection:
+            cursor = connection.execute(
+                "UPDATE artifacts SET trusted = ? WHERE project = ? AND key = ? AND run_id = ?",
+                (int(trusted), project, key, run_id),
+            )
+            return cursor.rowcount == 1
+
+
+def _attach(runs: list[RunRecord], artifacts: list[sqlite3.Row]) -> list[RunRecord]:
+    by_id = {run.id: run for run in runs}
+    for row in artifacts:
+        by_id[row["run_id"]].artifacts[row["key"]] = _artifact(row)
+    return runs
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _run(row: sqlite3.Row) -> RunRecord:
+    return RunRecord(
+        id=row["id"],
+        project=row["project"],
+        name=row["name"],
+        function=row["function"],
+        source_hash=row["source_hash"],
+        params=json.loads(row["params"]),
+        inputs=json.loads(row["inputs"]),
+        returns=None if row["returns"] is None else json.loads(row["returns"]),
+        results=json.loads(row["results"]),
+        status=row["status"],
+        error=row["error"],
+        started=row["started"],
+        ended=row["ended"],
+        versions=json.loads(row["versions"]),
+        workflow=row["workflow"],
+        cached_from=row["cached_from"],
+        host=row["host"],
+        pid=row["pid"],
+        process_started=row["process_started"],
+    )
+
+
+def _artifact(row: sqlite3.Row) -> Artifact:
+    return Artifact(
+        key=row["key"],
+        kind=row["kind"],
+        uri=f"store://{row['project']}/{row['key']}@{row['run_id']}",
+        packager=row["packager"],
+        object_type=row["object_type"],
+        instructions=json.loads(row["instructions"]),
+        hash=row["hash"],
+        size=row["size"],
+        versions=json.loads(row["versions"]),
+        created=row["created"],
+        trusted=bool(row["trusted"]),
+    )

@@ -1,0 +1,10 @@
+"""Times as runs record them: ISO 8601 in UTC, to the microsecond, always the same width."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def now() -> str:
+    """The current time, e.g. `2026-12-01T08:40:00.123456+00:00`."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
