@@ -52,8 +52,26 @@ def run(*args: str) -> int:
     return subprocess.run([str(PYTHON), *args], cwd=ROOT).returncode
 
 
+def example(extra: list[str]) -> int:
+    """The example job: two `satchel run`s on the embedded store in ./.satchel, then the runs."""
+    satchel = [str(PYTHON), "-m", "satchel"]
+    job = "examples/example_job.py"
+    inputs = [f"--input={key}=store://example/{key}" for key in ("table", "weights", "report")]
+    for command in (
+        [*satchel, "run", f"{job}:prepare", "--param", "rows=500", "--project", "example", *extra],
+        [*satchel, "run", f"{job}:train", *inputs, "--project", "example", *extra],
+        [*satchel, "runs", "--project", "example"],
+    ):
+        print("$ satchel " + " ".join(command[3:]), flush=True)
+        code = subprocess.run(command, cwd=ROOT).returncode
+        if code:
+            return code
+        print(flush=True)
+    return 0
+
+
 COMMANDS = {
-    "example": lambda extra: run("examples/example_job.py", *extra),
+    "example": example,
     "test": lambda extra: run("-m", "pytest", "-n", "2", *extra),
     "bench": lambda extra: run("-m", "bench", *extra),
     "lint": lambda extra: run("-m", "ruff", "check", "--no-cache", ".", *extra),

@@ -1,56 +1,57 @@
-"""An example job: a function's outputs packed into artifacts by log hints, then unpacked by type hints.
+"""The example job: two steps run as tracked runs on the embedded store (`./.satchel`).
 
-Run it with `python3 dev.py example`. Until runs and the embedded store land, the job uses a
-`PackagersManager` directly, which keeps payloads in a temporary folder removed at the end.
+`python3 dev.py example` runs them through the command line:
+
+    satchel run examples/example_job.py:prepare --param rows=500 --project example
+    satchel run examples/example_job.py:train --input table=store://example/table \\
+        --input weights=store://example/weights --input report=store://example/report --project example
+
+`prepare` returns metrics, a DataFrame, an array and a folder; `train` gets them back, unpacked
+by its type hints, from the URIs of the first run's artifacts.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 import satchel
 
 
-def prepare(workdir: Path) -> tuple[dict[str, float], list[int], tuple[str, ...], Path]:
-    """A stand-in for a data-preparation step: metrics, a sample, labels and a report folder."""
-    report = workdir / "report"
-    (report / "figures").mkdir(parents=True)
-    (report / "summary.md").write_text("# Summary\nall good\n")
-    (report / "figures" / "loss.csv").write_text("step,loss\n1,0.9\n2,0.4\n")
-    metrics = {"accuracy": 0.93, "loss": 0.21}
-    sample = [3, 1, 4, 1, 5, 9, 2, 6]
-    labels = ("cat", "dog", "bird")
-    return metrics, sample, labels, report
+@satchel.handler(returns=["**metric_", "table:dataset", "weights", "report"])
+def prepare(rows: int = 1000, seed: int = 0) -> tuple[dict[str, float], pd.DataFrame, np.ndarray, Path]:
+    """Make a data set, initial weights and a report folder, and measure the data."""
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame(
+        {
+            "x": rng.normal(size=rows),
+            "group": pd.Categorical(rng.choice(["a", "b", "c"], size=rows)),
+            "when": pd.date_range("2026-01-01", periods=rows, freq="h", tz="UTC"),
+        }
+    )
+    table["y"] = 3.0 * table["x"] + rng.normal(scale=0.1, size=rows)
+    weights = rng.normal(size=(4,))
+    report = Path(tempfile.mkdtemp(prefix="example-report-"))
+    atexit.register(shutil.rmtree, report, True)  # the run has archived it by then
+    (report / "figures").mkdir()
+    (report / "summary.md").write_text(f"# Data\n{rows} rows, 3 groups\n")
+    (report / "figures" / "x.csv").write_text(table["x"].describe().to_csv())
+    metrics = {"rows": float(rows), "x_mean": float(table["x"].mean())}
+    return metrics, table, weights, report
 
 
-def main() -> None:
-    """Pack the outputs the way a run will, show what was recorded, and load them back."""
-    with tempfile.TemporaryDirectory() as tmp, satchel.PackagersManager() as manager:
-        print("packagers, in the order they are tried:")
-        for record in manager.packagers:
-            print(f"  {record.priority:>2}  {record.name}  ({', '.join(record.artifact_types)})")
-        returned = prepare(Path(tmp))
-        labels_hint = {"key": "labels", "artifact_type": "file", "file_format": "yaml"}
-        hints = ["**metric_", "sample:file", labels_hint, "report"]
-        outputs = manager.pack(returned, hints)
-        print("\noutputs:")
-        for output in outputs:
-            if isinstance(output, satchel.Artifact):
-                print(f"  artifact {output.key:<10} {output.kind:<6} {output.object_type:<22} "
-                      f"{output.size:>6} bytes  {output.hash[:20]}...  by {output.packager}")
-            else:
-                print(f"  result   {output}")
-        artifacts = {o.key: o for o in outputs if isinstance(o, satchel.Artifact)}
-        sample = manager.unpack(artifacts["sample"], list[int])
-        labels = manager.unpack(artifacts["labels"], tuple[str, ...])
-        report = manager.unpack(artifacts["report"], Path)
-        assert sample == returned[1] and labels == returned[2]
-        print("\nunpacked:")
-        print(f"  sample = {sample!r}")
-        print(f"  labels = {labels!r}")
-        print(f"  report = {sorted(p.relative_to(report).as_posix() for p in report.rglob('*'))}")
-
-
-if __name__ == "__main__":
-    main()
+@satchel.handler(returns=["**score_", "slope"])
+def train(table: pd.DataFrame, weights: np.ndarray, report: Path, epochs: int = 3) -> tuple[dict, float]:
+    """Fit y = a*x + b by least squares; the inputs arrive unpacked by these type hints."""
+    assert isinstance(table["group"].dtype, pd.CategoricalDtype)  # exact round trip
+    design = np.column_stack([table["x"].to_numpy(), np.ones(len(table))])
+    (slope, intercept), *_ = np.linalg.lstsq(design, table["y"].to_numpy(), rcond=None)
+    residual = table["y"].to_numpy() - design @ np.array([slope, intercept])
+    files = sorted(p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file())
+    scores = {"rmse": float(np.sqrt(np.mean(residual**2))), "report_files": float(len(files))}
+    return scores, float(slope)

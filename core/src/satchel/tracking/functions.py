@@ -16,11 +16,12 @@ def unwrap(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def import_path(function: Callable[..., Any]) -> str:
-    """`module:qualname`, or `/path/to/script.py:qualname` for a function defined in a script."""
+    """`module:qualname`, or `/path/to/script.py:qualname` for a function defined in a script
+    (the `__main__` module, or one imported from a file under a `__`-name, as `satchel run` does)."""
     function = unwrap(function)
     module = getattr(function, "__module__", None) or "__main__"
     qualname = getattr(function, "__qualname__", None) or getattr(function, "__name__", repr(function))
-    if module == "__main__":
+    if module == "__main__" or module.startswith("__"):
         try:
             source = inspect.getsourcefile(function)
         except TypeError:
