@@ -116,12 +116,18 @@ def test_unknown_targets_are_clear(store, job, capsys):
         assert code != 0 and message in err, err
 
 
-def test_listings_are_tables_and_json(store, job, capsys):
+def test_listings_are_tables_and_json(store, job, capsys, monkeypatch):
     for n in (1, 2):
         run_cli(capsys, "run", f"{job}:prepare", "--param", f"n={n}", "--project", "demo")
+    monkeypatch.setenv("COLUMNS", "200")
     _, out, _ = run_cli(capsys, "runs")
     lines = out.strip().splitlines()
     assert lines[0].split()[:4] == ["id", "project", "name", "status"] and len(lines) == 3
+    assert "metrics={...}" in lines[1] and "completed" in lines[2]
+    monkeypatch.setenv("COLUMNS", "70")  # a narrow terminal: long cells fold, nothing is cut
+    _, narrow, _ = run_cli(capsys, "runs")
+    assert all(len(line.rstrip()) <= 70 for line in narrow.splitlines())
+    assert "".join(narrow.split()).count("completed") == 2
     code, out, _ = run_cli(capsys, "artifacts", "--json")
     assert code == 0 and [a["key"] for a in json.loads(out)] == ["numbers", "numbers"]
     code, out, _ = run_cli(capsys, "artifacts", "--project", "other")
