@@ -11,7 +11,15 @@ from typing import Annotated, Any, Optional, Union
 import pytest
 
 from satchel import Artifact, DefaultPackager, UnpackingError
-from satchel.packaging.type_hints import TypeSpec, hint_members, hint_origin, resolve_dotted, resolve_hint
+from satchel.packaging.type_hints import (
+    TypeSpec,
+    fits,
+    hint_members,
+    hint_origin,
+    resolve_dotted,
+    resolve_hint,
+)
+from satchel.payloads import tuple_items
 
 THING = """
     import json
@@ -76,6 +84,47 @@ def test_hint_origin():
     assert hint_origin(typing.Dict[str, int]) is dict  # noqa: UP006
     assert hint_origin(int) is int
     assert hint_origin(Optional[int]) is None  # noqa: UP045
+
+
+def test_tuple_items():
+    assert tuple_items(tuple[int, str]) == (int, str)
+    assert tuple_items(typing.Tuple[int, str]) == (int, str)  # noqa: UP006
+    assert tuple_items(tuple[()]) == ()
+    assert tuple_items(typing.Tuple[()]) == ()  # noqa: UP006
+    for any_length in (tuple, typing.Tuple, tuple[int, ...], typing.Tuple[int, ...], list[int], int):  # noqa: UP006
+        assert tuple_items(any_length) is None
+
+
+class Pair(typing.NamedTuple):
+    x: int
+    y: int
+
+
+@pytest.mark.parametrize(
+    ("obj", "hint", "expected"),
+    [
+        ((1, 2), tuple[int, int], True),
+        ((1, 2), tuple[int, int, int], False),
+        ((1, 2), typing.Tuple[int, int, int], False),  # noqa: UP006
+        ((1, 2), tuple[int, ...], True),
+        ((), tuple[int, ...], True),
+        ((), tuple[()], True),
+        ((1,), tuple[()], False),
+        ((1,), typing.Tuple[()], False),  # noqa: UP006
+        ((1, 2), tuple, True),
+        ((1, 2), typing.Tuple, True),  # noqa: UP006
+        ([1, 2], tuple[int, int], False),
+        (Pair(1, 2), tuple[int, int], True),
+        (Pair(1, 2), Pair, True),
+        ((1, 2), Pair, False),
+        ([1], list[int], True),
+        ("x", list[int], False),
+        ("x", Any, True),
+        ((1, "a"), tuple[int, int], True),  # items are not checked
+    ],
+)
+def test_fits(obj, hint, expected):
+    assert fits(obj, hint) is expected
 
 
 @pytest.mark.parametrize(
@@ -272,6 +321,22 @@ def test_builtin_hints_through_the_default_packager(manager):
     assert manager.unpack(numbers, "list[int]") == [1, 2]
     assert manager.unpack(numbers, typing.List[int]) == [1, 2]  # noqa: UP006
     assert manager.unpack(numbers, "list[int] | None") == [1, 2]
+
+
+def test_tuple_hints_check_the_length(manager):
+    pair = manager.pack((1, 2), "pair")  # pickled by the default packager: exactly (1, 2)
+    assert manager.unpack(pair, tuple[int, ...]) == (1, 2)
+    assert manager.unpack(pair, "tuple[int, ...]") == (1, 2)
+    assert manager.unpack(pair, "Optional[tuple[int, int]]") == (1, 2)
+    for hint in (tuple[int, int, int], "tuple[int, int, int]", tuple[()], "typing.Tuple[()]"):
+        with pytest.raises(UnpackingError) as raised:
+            manager.unpack(pair, hint)
+        assert f"cannot unpack 'pair' as {hint!s}; tried:" in str(raised.value)
+        assert "DefaultPackager as 'object': gave a tuple of 2 items, not a " in str(raised.value)
+    assert manager.unpack(manager.pack((), "empty"), tuple[()]) == ()
+    one = manager.pack((1,), "one")
+    with pytest.raises(UnpackingError, match=r"gave a tuple of 1 item, not a tuple\[\(\)\]"):
+        manager.unpack(one, tuple[()])
 
 
 def test_wrong_hint_for_a_stored_object(manager):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
 
 from satchel.discovery.loading import resolve_dotted
+from satchel.payloads.hints import tuple_items
 
 _NAME = re.compile(r"\s*([A-Za-z_][\w.]*)\s*")
 
@@ -233,3 +234,18 @@ def hint_origin(hint: Any) -> type | None:
     origin = get_origin(hint) or hint
     return origin if isinstance(origin, type) else None
 
+
+def fits(obj: Any, hint: Any) -> bool:
+    """Whether an unpacked object is what a hint member asks for.
+
+    It is of the member's class (any object fits a member that is no class, such as `Any`), and a
+    fixed-length tuple hint checks the length too: `tuple[int, int]` takes two items,
+    `tuple[int, ...]` any number, `tuple[()]` none. Items are not checked.
+    """
+    origin = hint_origin(hint)
+    if origin is None or is_any(hint):  # `Any` is a class from Python 3.11 on
+        return True
+    if not isinstance(obj, origin):
+        return False
+    items = tuple_items(hint)
+    return items is None or len(obj) == len(items)
