@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import importlib
 import typing
+from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated, Any, Optional, Union
 
 import pytest
 
 from satchel import Artifact, DefaultPackager, UnpackingError
-from satchel.packaging.type_hints import TypeSpec, hint_members, hint_origin, resolve_dotted, resolve_hint
+from satchel.packaging.type_hints import (
+    TypeSpec,
+    fits,
+    hint_members,
+    hint_origin,
+    resolve_dotted,
+    resolve_hint,
+)
+from satchel.payloads import tuple_items
 
 THING = """
     import json
@@ -77,6 +86,47 @@ def test_hint_origin():
     assert hint_origin(Optional[int]) is None  # noqa: UP045
 
 
+def test_tuple_items():
+    assert tuple_items(tuple[int, str]) == (int, str)
+    assert tuple_items(typing.Tuple[int, str]) == (int, str)  # noqa: UP006
+    assert tuple_items(tuple[()]) == ()
+    assert tuple_items(typing.Tuple[()]) == ()  # noqa: UP006
+    for any_length in (tuple, typing.Tuple, tuple[int, ...], typing.Tuple[int, ...], list[int], int):  # noqa: UP006
+        assert tuple_items(any_length) is None
+
+
+class Pair(typing.NamedTuple):
+    x: int
+    y: int
+
+
+@pytest.mark.parametrize(
+    ("obj", "hint", "expected"),
+    [
+        ((1, 2), tuple[int, int], True),
+        ((1, 2), tuple[int, int, int], False),
+        ((1, 2), typing.Tuple[int, int, int], False),  # noqa: UP006
+        ((1, 2), tuple[int, ...], True),
+        ((), tuple[int, ...], True),
+        ((), tuple[()], True),
+        ((1,), tuple[()], False),
+        ((1,), typing.Tuple[()], False),  # noqa: UP006
+        ((1, 2), tuple, True),
+        ((1, 2), typing.Tuple, True),  # noqa: UP006
+        ([1, 2], tuple[int, int], False),
+        (Pair(1, 2), tuple[int, int], True),
+        (Pair(1, 2), Pair, True),
+        ((1, 2), Pair, False),
+        ([1], list[int], True),
+        ("x", list[int], False),
+        ("x", Any, True),
+        ((1, "a"), tuple[int, int], True),  # items are not checked
+    ],
+)
+def test_fits(obj, hint, expected):
+    assert fits(obj, hint) is expected
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -91,10 +141,32 @@ def test_hint_origin():
         ("  str  ", str),
         ("None", type(None)),
         ("str | None | int", Union[str, None, int]),  # noqa: UP007
+        # what Python's own evaluation of an annotation accepts, with no namespace given
+        ("tuple[int, ...]", tuple[int, ...]),
+        ("tuple[()]", tuple[()]),
+        ("typing.Union[list, None]", Optional[list]),  # noqa: UP045
+        ("typing.Annotated[tuple, 'meta']", Annotated[tuple, "meta"]),
+        ("Optional[tuple[int, ...]]", Optional[tuple[int, ...]]),  # noqa: UP045
+        ("Annotated[dict, 'meta']", Annotated[dict, "meta"]),
+        ("list[int | None]", list[int | None]),
+        ("list['int']", list[int]),  # a string inside, as Python evaluates it too
+        ("collections.OrderedDict[str, int]", OrderedDict[str, int]),
+        ("dict[str, tuple[int, str]] | None", Optional[dict[str, tuple[int, str]]]),  # noqa: UP045
+        ("Any", Any),
     ],
 )
 def test_resolve_string_hints(text, expected):
-    assert resolve_hint(text) == expected
+    hint = resolve_hint(text)
+    assert hint == expected
+    assert repr(hint) == repr(typing.get_type_hints(_annotated(text), include_extras=True)["x"])
+
+
+def _annotated(text):
+    """A function whose parameter `x` is annotated with `text` (from __future__ import annotations)."""
+    namespace = {name: importlib.import_module(name) for name in ("collections", "pathlib", "typing")}
+    namespace.update({name: getattr(typing, name) for name in ("Annotated", "Any", "Optional")})
+    exec(f"from __future__ import annotations\ndef f(x: {text}): pass", namespace)
+    return namespace["f"]
 
 
 def test_resolve_forward_ref():
@@ -102,11 +174,45 @@ def test_resolve_forward_ref():
 
 
 @pytest.mark.parametrize(
-    "text", ["satchel_no_such_module_xyz.Thing", "NoSuchBuiltin", "pathlib.Nope", "list[int"]
+    ("text", "reason"),
+    [
+        ("satchel_no_such_module_xyz.Thing", "name 'satchel_no_such_module_xyz' is not defined"),
+        ("NoSuchBuiltin", "name 'NoSuchBuiltin' is not defined (not in the namespace given, a builtin"),
+        ("pathlib.Nope", "module 'pathlib' has no attribute 'Nope'"),
+        ("list[int", "SyntaxError"),
+        ("tuple[int, ...", "SyntaxError"),
+        ("json", "it names a module, not a type"),
+        ("os.path", "it names a module, not a type"),
+        ("3", "it is the value 3, not a type"),
+        ("Optional", "Plain typing.Optional is not valid"),
+        ("", "it is empty"),
+    ],
 )
-def test_unresolvable_string_hints(text):
-    with pytest.raises(ValueError, match="cannot resolve type hint"):
+def test_unresolvable_string_hints(text, reason):
+    with pytest.raises(ValueError, match="cannot resolve type hint") as raised:
         resolve_hint(text)
+    assert reason in str(raised.value)
+
+
+def test_dotted_hints_import_their_modules_and_submodules(make_module):
+    import sys
+
+    top = f"satchel_core_hints_{id(make_module):x}"
+    make_module("class Thing:\n    pass\n", f"{top}.inner.mod")
+    assert top not in sys.modules
+    hint = resolve_hint(f"list[{top}.inner.mod.Thing] | None")
+    assert hint_members(hint)[0] == list[sys.modules[f"{top}.inner.mod"].Thing]
+    with pytest.raises(ValueError, match=f"module '{top}.inner' has no attribute 'nope'"):
+        resolve_hint(f"{top}.inner.nope.Thing")
+
+
+def test_a_declared_type_never_imports(make_module):
+    import sys
+
+    name = make_module("class Thing:\n    pass\n")
+    spec = TypeSpec.parse(f"dict[str, {name}.Thing]")
+    assert spec.resolve() is None
+    assert name not in sys.modules
 
 
 def test_resolve_with_a_namespace_looks_in_globals_first():
@@ -119,6 +225,12 @@ def test_resolve_with_a_namespace_looks_in_globals_first():
     # not in the namespace: a dotted path, then builtins
     assert resolve_hint("pathlib.Path", {"Local": Local}) is Path
     assert resolve_hint("float", {}) is float
+    assert resolve_hint("tuple[Local, ...]", {"Local": Local}) == tuple[Local, ...]
+    assert resolve_hint("list['Local']", {"Local": Local}) == list[Local]
+    assert resolve_hint("Opt[int]", {"Opt": Optional}) == Optional[int]  # noqa: UP045
+    assert resolve_hint("typing.Tuple[()]", {"typing": typing}) == typing.Tuple[()]  # noqa: UP006
+    with pytest.raises(ValueError, match="name 'Other' is not defined"):
+        resolve_hint("Local | Other", {"Local": Local})
 
 
 def test_non_string_hints_pass_through():
@@ -209,6 +321,22 @@ def test_builtin_hints_through_the_default_packager(manager):
     assert manager.unpack(numbers, "list[int]") == [1, 2]
     assert manager.unpack(numbers, typing.List[int]) == [1, 2]  # noqa: UP006
     assert manager.unpack(numbers, "list[int] | None") == [1, 2]
+
+
+def test_tuple_hints_check_the_length(manager):
+    pair = manager.pack((1, 2), "pair")  # pickled by the default packager: exactly (1, 2)
+    assert manager.unpack(pair, tuple[int, ...]) == (1, 2)
+    assert manager.unpack(pair, "tuple[int, ...]") == (1, 2)
+    assert manager.unpack(pair, "Optional[tuple[int, int]]") == (1, 2)
+    for hint in (tuple[int, int, int], "tuple[int, int, int]", tuple[()], "typing.Tuple[()]"):
+        with pytest.raises(UnpackingError) as raised:
+            manager.unpack(pair, hint)
+        assert f"cannot unpack 'pair' as {hint!s}; tried:" in str(raised.value)
+        assert "DefaultPackager as 'object': gave a tuple of 2 items, not a " in str(raised.value)
+    assert manager.unpack(manager.pack((), "empty"), tuple[()]) == ()
+    one = manager.pack((1,), "one")
+    with pytest.raises(UnpackingError, match=r"gave a tuple of 1 item, not a tuple\[\(\)\]"):
+        manager.unpack(one, tuple[()])
 
 
 def test_wrong_hint_for_a_stored_object(manager):

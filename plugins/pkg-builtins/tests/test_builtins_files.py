@@ -143,6 +143,26 @@ def test_unpacking_under_other_hints(manager, exact, file_format, obj, hint, exp
     exact(expected, manager.unpack(pack(manager, obj, file_format), hint))
 
 
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_tuple_hint_checks_the_length(manager, exact, file_format):
+    pair = pack(manager, (1, 2), file_format)
+    exact((1, 2), manager.unpack(pair, tuple[int, ...]))
+    exact((1, 2), manager.unpack(pair, "tuple[int, ...]"))
+    exact((1, 2), manager.unpack(pair, tuple[int, int]))
+    for hint in (tuple[int, int, int], "tuple[int, int, int]", typing.Tuple[int, int, int], tuple[()]):  # noqa: UP006
+        with pytest.raises(UnpackingError) as error:
+            manager.unpack(pair, hint)
+        assert f"cannot unpack 'data' as {hint!s}; tried:" in str(error.value)
+        assert f"TuplePackager as 'file': gave a tuple of 2 items, not a {hint!s}" in str(error.value)
+    exact((), manager.unpack(pack(manager, (), file_format, key="empty"), tuple[()]))
+    items = pack(manager, [1, 2], file_format, key="items")  # a list read as the hinted tuple
+    exact((1, 2), manager.unpack(items, tuple[int, int]))
+    with pytest.raises(UnpackingError, match="has 2 items, the hint asks for 0"):
+        manager.unpack(items, tuple[()])
+    with pytest.raises(UnpackingError, match="has 2 items, the hint asks for 3"):
+        manager.unpack(items, tuple[int, int, int])
+
+
 def test_a_wrong_hint_for_a_stored_file(manager):
     artifact = pack(manager, {"a": 1}, "jsonl")
     with pytest.raises(UnpackingError) as error:

@@ -55,6 +55,14 @@ def test_sequences_take_the_hinted_type(manager, tmp_path, exact, name, text):
     exact(((1, 2), (3, 4)), manager.unpack(path, tuple[tuple[int, int], tuple[int, int]]))
 
 
+def test_empty_tuples(manager, tmp_path, exact):
+    path = write(tmp_path, "empty.json", "[]")
+    exact((), manager.unpack(path, tuple[()]))
+    exact((), manager.unpack(path, typing.Tuple[()]))  # noqa: UP006
+    exact((), manager.unpack(path, tuple[int, ...]))
+    exact(((),), manager.unpack(write(tmp_path, "one.json", "[[]]"), tuple[tuple[()]]))
+
+
 def test_a_one_line_jsonl_is_a_one_item_list(manager, tmp_path, exact):
     exact([[1, 2]], manager.unpack(write(tmp_path, "one.jsonl", "[1, 2]\n"), list))
     exact([], manager.unpack(write(tmp_path, "none.jsonl", ""), list))
@@ -111,6 +119,9 @@ def test_without_a_hint_a_plain_path_stays_a_path(manager, tmp_path):
         ("a.jsonl", '{"a": 1}\n{"a": 2}\n', dict, "key 'a' appears twice"),
         ("a.jsonl", '"x"\n"y"\n', bytes, "one value (bytes) needs exactly one"),
         ("a.json", "[1, 2, 3]", tuple[int, int], "has 3 items, the hint asks for 2"),
+        ("a.json", "[1, 2]", tuple[()], "has 2 items, the hint asks for 0"),
+        ("a.json", "[1, 2]", "tuple[()]", "has 2 items, the hint asks for 0"),
+        ("a.json", "[[1, 2]]", tuple[tuple[int, int, int], ...], "a.json[0] has 2 items, the hint asks"),
         ("a.json", "[[1], {}]", set, "cannot be in a set"),
         ("a.json", '{"x": 1}', dict[int, int], "key 'x', which is not a int"),
         ("a.json", "[1, 256]", bytes, "list of ints from 0 to 255"),

@@ -7,6 +7,8 @@ imported (so collecting packagers never imports numpy or pandas), or a generic s
 
 from __future__ import annotations
 
+import builtins
+import importlib
 import re
 import types
 import typing
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
 
 from satchel.discovery.loading import resolve_dotted
+from satchel.payloads.hints import tuple_items
 
 _NAME = re.compile(r"\s*([A-Za-z_][\w.]*)\s*")
 
@@ -122,47 +125,89 @@ def object_type_name(cls: type) -> str:
 
 
 def resolve_hint(hint: Any, namespace: dict[str, Any] | None = None) -> Any:
-    """Turn a string hint into a real one: the function's globals, a dotted path, builtins."""
+    """Turn a string hint into a real one, evaluated as Python evaluates an annotation.
+
+    `namespace` (the function's globals) comes first; then builtins, then the names of `typing`
+    (`Optional`, `Annotated`...); any other name is a module, imported when the hint uses it, and
+    so are its submodules (`"numpy.ndarray"`, `"typing.Union[list, None]"`). Importing is done
+    here, for unpacking, never for packagers' declared types (`TypeSpec`). Raises ValueError
+    saying what failed when the hint names nothing or no type.
+    """
     if isinstance(hint, typing.ForwardRef):
         hint = hint.__forward_arg__
     if not isinstance(hint, str):
         return hint
     text = hint.strip()
-    if text == "None":  # `int | None`: builtins' None is a value, not a type
-        return type(None)
-    if namespace is not None:
-        try:
-            return eval(text, dict(namespace))  # the user's own annotation, in its own globals
-        except Exception:  # not resolvable there: fall back to a dotted path, then builtins
-            pass
-    members = _split_union(text)
-    if len(members) > 1:
-        return Union[tuple(resolve_hint(member) for member in members)]  # noqa: UP007
+    if not text:
+        raise ValueError(f"cannot resolve type hint {hint!r}: it is empty")
+    if text.isidentifier():
+        # Python 3.14 looks a bare name up in the builtins module itself, skipping the fallbacks
+        # below; in parentheses the name is an expression, evaluated like any other.
+        text = f"({text})"
+    scope = {**(namespace or {}), "__builtins__": _Fallbacks()}
+
+    def annotated() -> None: ...
+
+    annotated.__annotations__ = {"hint": text}
     try:
-        spec = TypeSpec.parse(text).resolve(import_modules=True)
-    except (LookupError, ValueError) as error:
-        raise ValueError(f"cannot resolve type hint {hint!r}: {error}") from None
-    if spec is None:
-        raise ValueError(f"cannot resolve type hint {hint!r}: it names no type")
-    return _as_hint(spec)
+        value = typing.get_type_hints(annotated, scope, include_extras=True)["hint"]
+    except Exception as error:  # whatever the text does wrong; the user's own annotation
+        where = ""
+        if isinstance(error, NameError):
+            where = " (not in the namespace given, a builtin, a typing name or an importable module)"
+        raise ValueError(
+            f"cannot resolve type hint {hint!r}: {type(error).__name__}: {error}{where}"
+        ) from None
+    if isinstance(value, (_Module, types.ModuleType)):
+        raise ValueError(f"cannot resolve type hint {hint!r}: it names a module, not a type")
+    if isinstance(value, (int, float, complex, str, bytes, list, dict, set)):  # `"3"`, `"[int]"`
+        raise ValueError(f"cannot resolve type hint {hint!r}: it is the value {value!r}, not a type")
+    return value
 
 
-def _split_union(text: str) -> list[str]:
-    members, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        depth += {"[": 1, "]": -1}.get(char, 0)
-        if char == "|" and depth == 0:
-            members.append(text[start:index].strip())
-            start = index + 1
-    members.append(text[start:].strip())
-    return members
+class _Fallbacks(dict):
+    """The builtins of a hint's evaluation: Python's, then `typing`'s names, then modules."""
+
+    def __init__(self) -> None:
+        super().__init__(vars(builtins))
+
+    def __missing__(self, name: str) -> Any:
+        if name in typing.__all__:
+            return getattr(typing, name)
+        try:
+            return _Module(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:  # the module exists; something it imports does not
+                raise
+        raise KeyError(name)
 
 
-def _as_hint(spec: TypeSpec) -> Any:
-    if not spec.args:
-        return spec.origin
-    args = tuple(_as_hint(arg) for arg in spec.args)
-    return spec.origin[args if len(args) > 1 else args[0]]  # type: ignore[index]
+class _Module:
+    """A module a hint names: its attributes, its submodules imported when a hint uses them."""
+
+    __slots__ = ("_module",)
+
+    def __init__(self, module: types.ModuleType) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        module = self._module
+        try:
+            value = getattr(module, name)
+        except AttributeError:
+            submodule = f"{module.__name__}.{name}"
+            try:
+                value = importlib.import_module(submodule)
+            except ModuleNotFoundError as error:
+                if error.name != submodule:
+                    raise
+                raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}") from None
+        return _Module(value) if isinstance(value, types.ModuleType) else value
+
+    def __repr__(self) -> str:
+        return f"<module {self._module.__name__!r}>"
 
 
 def hint_members(hint: Any) -> list[Any]:
@@ -188,3 +233,19 @@ def hint_origin(hint: Any) -> type | None:
     """The class a hint member stands for (`list` for `list[int]`), or None."""
     origin = get_origin(hint) or hint
     return origin if isinstance(origin, type) else None
+
+
+def fits(obj: Any, hint: Any) -> bool:
+    """Whether an unpacked object is what a hint member asks for.
+
+    It is of the member's class (any object fits a member that is no class, such as `Any`), and a
+    fixed-length tuple hint checks the length too: `tuple[int, int]` takes two items,
+    `tuple[int, ...]` any number, `tuple[()]` none. Items are not checked.
+    """
+    origin = hint_origin(hint)
+    if origin is None or is_any(hint):  # `Any` is a class from Python 3.11 on
+        return True
+    if not isinstance(obj, origin):
+        return False
+    items = tuple_items(hint)
+    return items is None or len(obj) == len(items)

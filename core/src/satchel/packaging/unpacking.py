@@ -10,7 +10,7 @@ from satchel.packaging.artifact import Artifact
 from satchel.packaging.call import CURRENT, Call
 from satchel.packaging.records import PackagerRecord
 from satchel.packaging.registry import Registry
-from satchel.packaging.type_hints import hint_members, hint_origin, is_any, resolve_hint
+from satchel.packaging.type_hints import fits, hint_members, hint_origin, is_any, resolve_hint
 from satchel.packaging.workspace import Workspace
 
 _NONE_TYPE = type(None)
@@ -54,12 +54,8 @@ class Unpacker:
             except Exception as error:
                 attempts.append(f"{record.name} as {artifact_type!r}: {type(error).__name__}: {error}")
                 continue
-            origin = hint_origin(member)
-            if origin is not None and not isinstance(obj, origin):
-                attempts.append(
-                    f"{record.name} as {artifact_type!r}: gave a {type(obj).__qualname__}, "
-                    f"not a {origin.__qualname__}"
-                )
+            if not fits(obj, member):
+                attempts.append(f"{record.name} as {artifact_type!r}: {_misfit(obj, member)}")
                 continue
             return obj
         tried = "\n".join(f"  - {attempt}" for attempt in attempts) or "  (no packager matches)"
@@ -104,6 +100,16 @@ def _resolve(type_hint: Any) -> Any:
         return resolve_hint(type_hint)
     except ValueError as error:
         raise UnpackingError(str(error)) from None
+
+
+def _misfit(obj: Any, member: Any) -> str:
+    """Why `obj` does not fit `member`: of another class, or a tuple of another length."""
+    origin = hint_origin(member)
+    kind = type(obj).__qualname__
+    if origin is not None and isinstance(obj, origin):  # the class is right, the length is not
+        count = len(obj)
+        return f"gave a {kind} of {count} item{'' if count == 1 else 's'}, not a {member!r}"
+    return f"gave a {kind}, not a {_hint_text(origin)}"
 
 
 def _hint_text(hint: Any) -> str:

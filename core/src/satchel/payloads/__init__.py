@@ -4,11 +4,13 @@
 - `pack_path`, `unpack_path`, `archive_format_of`, `ARCHIVE_FORMATS`: files as they are, folders as
   reproducible archives, extracted with every member checked first (the `path` artifact type);
 - `copy_payload`: copy a file or folder payload, links kept as links;
-- `is_json_value`: whether a value can be logged as a result or stored as instructions.
+- `is_json_value`: whether a value can be logged as a result or stored as instructions;
+- `tuple_items`: the item hints of a fixed-length tuple hint (`tuple[()]` alike on every Python).
 """
 
 from satchel.payloads.archives import ARCHIVE_FORMATS, archive_format_of, pack_path, unpack_path
 from satchel.payloads.hashing import copy_payload, hash_path, payload_size
+from satchel.payloads.hints import tuple_items
 from satchel.payloads.json_values import is_json_value
 
 __all__ = [
@@ -19,5 +21,6 @@ __all__ = [
     "is_json_value",
     "pack_path",
     "payload_size",
+    "tuple_items",
     "unpack_path",
 ]

@@ -14,6 +14,7 @@ import typing
 from typing import Any, get_args, get_origin
 
 from satchel import UnpackingError
+from satchel.payloads import tuple_items
 from satchel_builtins._files import describe
 from satchel_builtins._ordering import ordered
 
@@ -34,7 +35,7 @@ def coerce(value: Any, hint: Any, where: str) -> Any:
     if origin in (typing.Union, types.UnionType):
         return _union(value, args, where)
     if origin in _SEQUENCES:
-        return _sequence(value, origin, args, where)
+        return _sequence(value, hint, origin, where)
     if origin is dict:
         if not isinstance(value, dict):
             raise ShapeError(f"{where} is {describe(value)}, not a mapping (dict)")
@@ -60,16 +61,16 @@ def _union(value: Any, members: tuple[Any, ...], where: str) -> Any:
     raise ShapeError("; ".join(problems))
 
 
-def _sequence(value: Any, origin: type, args: tuple[Any, ...], where: str) -> Any:
+def _sequence(value: Any, hint: Any, origin: type, where: str) -> Any:
     if not isinstance(value, (list, tuple, set, frozenset)):
         raise ShapeError(f"{where} is {describe(value)}, not a sequence ({origin.__name__})")
     items = list(value) if isinstance(value, (list, tuple)) else ordered(value)
-    if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
-        if args == ((),):
-            args = ()
-        if len(args) != len(items):
-            raise ShapeError(f"{where} has {len(items)} items, the hint asks for {len(args)}")
-        items = [coerce(item, arg, f"{where}[{i}]") for i, (item, arg) in enumerate(zip(items, args))]
+    fixed = tuple_items(hint)  # tuple[int, int] and tuple[()]; None for any length
+    args = get_args(hint)
+    if fixed is not None:
+        if len(fixed) != len(items):
+            raise ShapeError(f"{where} has {len(items)} items, the hint asks for {len(fixed)}")
+        items = [coerce(item, arg, f"{where}[{i}]") for i, (item, arg) in enumerate(zip(items, fixed))]
     elif args:
         items = [coerce(item, args[0], f"{where}[{i}]") for i, item in enumerate(items)]
     if origin in (set, frozenset):
