@@ -34,6 +34,9 @@ GOOD_MODULE = """
 """
 
 
+DEFAULT = "satchel.DefaultPackager"
+
+
 def collected_names(mgr: PackagersManager) -> list[str]:
     return [record.name for record in mgr.packagers]
 
@@ -115,22 +118,130 @@ def _fails(mgr: PackagersManager, target, match: str) -> str:
     return str(caught[0].message)
 
 
-def test_class_without_its_own_packable_object_type(manager):
-    class IntPackager(DefaultPackager):
+def test_packable_object_type_is_inherited_from_a_working_packager(manager):
+    class Exact(DefaultPackager):
         PACKABLE_OBJECT_TYPE = int
 
-    class Forgot(IntPackager):
-        pass
+    class Family(Exact):  # changes a default only
+        PACK_SUBCLASSES = True
 
-    message = _fails(manager, Forgot, "sets no PACKABLE_OBJECT_TYPE of its own")
-    assert "Forgot" in message
+    manager.collect_packagers([Family])
+    record = manager.packagers[0]
+    assert record.cls is Family
+    assert str(record.spec) == "int"
+    assert record.pack_subclasses
+    assert manager.explain(True).chosen.endswith("Family")  # bool is a subclass of int
+
+
+def test_packable_object_type_is_inherited_from_a_private_base(manager, make_module):
+    name = make_module(
+        """
+        from satchel import DefaultPackager
+
+        class _Ints(DefaultPackager):
+            PACKABLE_OBJECT_TYPE = int
+
+        class IntPackager(_Ints):
+            PRIORITY = 2
+        """
+    )
+    manager.collect_packagers([name])
+    assert [record.name for record in manager.packagers] == [f"{name}.IntPackager", DEFAULT]
 
 
 def test_a_plain_default_packager_subclass_is_refused(manager):
     class Bare(DefaultPackager):
         pass
 
-    _fails(manager, Bare, "PACKABLE_OBJECT_TYPE")
+    message = _fails(manager, Bare, "sets no PACKABLE_OBJECT_TYPE and inherits none")
+    assert f"{__name__}.test_a_plain_default_packager_subclass_is_refused.<locals>.Bare" in message
+    assert "satchel's own Packager and DefaultPackager do not count" in message
+    assert "cannot silently take every object" in message
+    assert "start its name with '_'" not in message  # it was named: no helper base
+
+
+def test_a_subclass_of_a_bare_subclass_is_refused(manager):
+    class Bare(DefaultPackager):
+        pass
+
+    class Forgot(Bare):
+        pass
+
+    message = _fails(manager, Forgot, "sets no PACKABLE_OBJECT_TYPE and inherits none")
+    assert "Forgot" in message
+
+
+def test_a_packager_subclass_with_no_type_is_refused(manager):
+    from satchel import Packager
+
+    class Raw(Packager):
+        def pack(self, obj, key, artifact_type, configurations):
+            return obj
+
+        def unpack(self, item, artifact_type, instructions):
+            return item
+
+    _fails(manager, Raw, "Raw sets no PACKABLE_OBJECT_TYPE and inherits none")
+
+
+def test_a_type_set_back_to_none_is_refused(manager):
+    class IntPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+    class Unset(IntPackager):
+        PACKABLE_OBJECT_TYPE = None
+
+    _fails(manager, Unset, "Unset sets no PACKABLE_OBJECT_TYPE")
+
+
+@pytest.mark.parametrize("form", ["{m}", "{m}.*"])
+def test_a_public_helper_base_in_a_module_says_how_to_fix_it(manager, make_module, form):
+    name = make_module(
+        """
+        from satchel import DefaultPackager
+
+        class TextBase(DefaultPackager):
+            DEFAULT_PACKING_ARTIFACT_TYPE = "object"
+
+        class IntPackager(TextBase):
+            PACKABLE_OBJECT_TYPE = int
+        """
+    )
+    message = _fails(manager, form.format(m=name), "TextBase sets no PACKABLE_OBJECT_TYPE")
+    assert f"{name}.TextBase" in message
+    assert "If TextBase is meant as a base for other packagers" in message
+    assert "start its name with '_' (private classes are not collected)" in message
+    assert f"'{name}:ClassName'" in message
+    # the fix it names works: the packager itself, named
+    manager.collect_packagers([f"{name}:IntPackager"])
+    assert manager.packagers[0].name == f"{name}.IntPackager"
+
+
+def test_a_public_helper_base_fails_an_installed_plugin_with_the_fix(
+    manager, make_module, tmp_path, monkeypatch, dist_writer, only_fake_plugins
+):
+    name = make_module(
+        """
+        from satchel import DefaultPackager
+
+        class Base(DefaultPackager):
+            pass
+
+        class IntPackager(Base):
+            PACKABLE_OBJECT_TYPE = int
+        """
+    )
+    site = tmp_path / "site"
+    dist_writer(site, "satchel_fake_helper", "1.0", {"satchel-t-helper": name})
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("SATCHEL_REQUIRE", "satchel-t-helper")
+    with pytest.raises(PackagerCollectionError) as raised:
+        PackagersManager()
+    message = str(raised.value)
+    assert "satchel-t-helper (distribution satchel_fake_helper 1.0)" in message
+    assert f"{name}.Base sets no PACKABLE_OBJECT_TYPE" in message
+    assert "start its name with '_'" in message
+    assert f"'{name}:ClassName'" in message
 
 
 @pytest.mark.parametrize("priority", [0, 11, "3", True, 2.5, -1])

@@ -73,8 +73,9 @@ def load(registry: Registry, status: PluginStatus, target: Any, default_priority
     """Load the packagers `target` names into `registry`, all or none; record how it went."""
     try:
         records = []
-        for cls in load_objects(target, _is_packager_class, "Packager subclass"):
-            priority, spec = check_class(cls, default_priority)
+        loaded = load_objects(target, _is_packager_class, "Packager subclass")
+        for cls in loaded.objects:
+            priority, spec = check_class(cls, default_priority, loaded.scanned)
             try:
                 instance = cls()
             except Exception as error:

@@ -24,7 +24,8 @@ class Packager(ABC):
 
     #: The type packed: a class, a dotted string (``"numpy.ndarray"``) resolved only once its
     #: top-level module is imported, or a generic shape string (``"list[numpy.ndarray]"``).
-    #: Every collected class must set its own.
+    #: Every collected class needs one: its own, or inherited from any base but satchel's own
+    #: `Packager` and `DefaultPackager` (so subclassing a packager to change a default works).
     PACKABLE_OBJECT_TYPE: ClassVar[Any] = None
     #: Pack subclasses of `PACKABLE_OBJECT_TYPE` too (default: the exact type only).
     PACK_SUBCLASSES: ClassVar[bool] = False

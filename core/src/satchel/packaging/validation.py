@@ -46,21 +46,16 @@ def new_plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
-def check_class(cls: Any, default_priority: int) -> tuple[int, TypeSpec]:
-    """Validate a packager class; return its priority and declared type spec."""
+def check_class(cls: Any, default_priority: int, scanned: str | None = None) -> tuple[int, TypeSpec]:
+    """Validate a packager class; return its priority and declared type spec.
+
+    `scanned` is the module whose public classes are being collected, when the class was not
+    named itself: messages then say how to keep a helper base class out of collection.
+    """
     if not (isinstance(cls, type) and Packager in cls.__mro__):
         raise LoadProblem(f"{cls!r} is not a satchel.Packager subclass")
     name = f"{cls.__module__}.{cls.__qualname__}"
-    declared = cls.__dict__.get("PACKABLE_OBJECT_TYPE")
-    if declared is None:
-        raise LoadProblem(
-            f"{name} sets no PACKABLE_OBJECT_TYPE of its own; set it to the type it packs "
-            "(a class or a dotted string), so it cannot silently take every object"
-        )
-    try:
-        spec = TypeSpec.parse(declared)
-    except ValueError as error:
-        raise LoadProblem(f"{name}.PACKABLE_OBJECT_TYPE: {error}") from None
+    spec = _declared_type(cls, name, scanned)
     if inspect.isabstract(cls):
         missing = ", ".join(sorted(cls.__abstractmethods__))
         raise LoadProblem(f"{name} does not implement {missing}")
@@ -69,6 +64,30 @@ def check_class(cls: Any, default_priority: int) -> tuple[int, TypeSpec]:
         raise LoadProblem(f"{name}.PRIORITY must be an int from 1 to 10, got {priority!r}")
     _check_hooks(cls, name)
     return priority, spec
+
+
+def _declared_type(cls: type, name: str, scanned: str | None) -> TypeSpec:
+    """`PACKABLE_OBJECT_TYPE`, its own or inherited from any base but satchel's own two."""
+    owner = next(klass for klass in cls.__mro__ if "PACKABLE_OBJECT_TYPE" in vars(klass))
+    declared = vars(owner)["PACKABLE_OBJECT_TYPE"]
+    if declared is None or (owner in (Packager, DefaultPackager) and cls is not DefaultPackager):
+        message = (
+            f"{name} sets no PACKABLE_OBJECT_TYPE and inherits none (satchel's own Packager and "
+            "DefaultPackager do not count); set it to the type it packs (a class or a dotted "
+            "string), so it cannot silently take every object"
+        )
+        if scanned is not None:
+            message += (
+                f". If {cls.__name__} is meant as a base for other packagers, not a packager "
+                "itself, start its name with '_' (private classes are not collected), or name each "
+                f"packager in the entry point (or in collect_packagers) as '{scanned}:ClassName' "
+                "instead of the whole module"
+            )
+        raise LoadProblem(message)
+    try:
+        return TypeSpec.parse(declared)
+    except ValueError as error:
+        raise LoadProblem(f"{name}.PACKABLE_OBJECT_TYPE: {error}") from None
 
 
 def _check_hooks(cls: type, name: str) -> None:
