@@ -118,6 +118,16 @@ def _fails(mgr: PackagersManager, target, match: str) -> str:
     return str(caught[0].message)
 
 
+def _fails_again(mgr: PackagersManager, target, match: str) -> str:
+    """Like `_fails`, for a manager that already collected other packagers."""
+    before = [record.cls for record in mgr.packagers]
+    with pytest.warns(SatchelPluginWarning, match=match) as caught:
+        mgr.collect_packagers([target])
+    assert mgr.plugins[-1].status == "failed"
+    assert [record.cls for record in mgr.packagers] == before
+    return str(caught[0].message)
+
+
 def test_packable_object_type_is_inherited_from_a_working_packager(manager):
     class Exact(DefaultPackager):
         PACKABLE_OBJECT_TYPE = int
@@ -427,6 +437,176 @@ def test_constructor_failure_is_a_collection_failure(manager):
             raise RuntimeError("no config file")
 
     _fails(manager, Grumpy, "no config file")
+
+
+def test_pack_without_unpack_is_refused(manager):
+    """Before, its objects were silently pickled by the fallback: `file` was never supported."""
+
+    class HalfFile(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "file"
+
+        def pack_file(self, obj, key):
+            return None
+
+    message = _fails(manager, HalfFile, "HalfFile has pack_file but no unpack_file")
+    assert "could be packed but never unpacked" in message
+    assert "add unpack_file (only 'result' is pack-only)" in message
+    assert "if pack_file is a helper, rename it to start with '_'" in message
+
+
+def test_unpack_without_pack_is_refused(manager):
+    class OnlyReads(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def unpack_text(self, item):
+            return None
+
+    message = _fails(manager, OnlyReads, "OnlyReads has unpack_text but no pack_text")
+    assert "could never be packed; add pack_text" in message
+
+
+def test_an_inherited_half_pair_is_refused(manager):
+    class Writer(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def pack_csv(self, obj, key):
+            return None
+
+        def unpack_csv(self, item):
+            return None
+
+    class Broken(Writer):
+        def pack_tsv(self, obj, key):
+            return None
+
+    manager.collect_packagers([Writer])
+    _fails_again(manager, Broken, r"<locals>\.Broken has pack_tsv but no unpack_tsv")
+    assert manager.packagers[0].cls is Writer  # the working parent stays collected
+
+
+def test_pack_only_result_and_private_helpers_are_accepted(manager):
+    class ResultOnly(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+
+        def pack_result(self, obj, key):
+            return obj
+
+        def _pack_header(self, obj):  # a private helper, not an artifact type
+            return obj
+
+    manager.collect_packagers([ResultOnly])
+    assert manager.packagers[0].artifact_types == ("object", "result")
+    assert manager.pack(3, "n") == {"n": 3}
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "expected"),
+    [
+        (
+            "DEFAULT_PACKING_ARTIFACT_TYPE",
+            "file",
+            "DEFAULT_PACKING_ARTIFACT_TYPE is 'file', but Defaults supports only 'object', 'text'; "
+            "set it to one of them, or add pack_file and unpack_file",
+        ),
+        (
+            "DEFAULT_PACKING_ARTIFACT_TYPE",
+            "result",
+            "DEFAULT_PACKING_ARTIFACT_TYPE is 'result', but Defaults supports only 'object', 'text'; "
+            "set it to one of them, or define pack_result",
+        ),
+        (
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE",
+            "file",
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE is 'file', but Defaults supports only 'object', 'text'; "
+            "set it to one of them, or add pack_file and unpack_file",
+        ),
+        (
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE",
+            "result",
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE is 'result', but a result is a logged value, never a "
+            "file, so nothing is unpacked as one; set it to another type Defaults supports: "
+            "'object', 'text'",
+        ),
+    ],
+)
+def test_unsupported_default_artifact_types_are_refused(manager, attribute, value, expected):
+    def pack_text(self, obj, key):
+        return None
+
+    def unpack_text(self, item):
+        return None
+
+    cls = type(
+        "Defaults",
+        (DefaultPackager,),
+        {"__module__": __name__, "PACKABLE_OBJECT_TYPE": int, attribute: value}
+        | {"pack_text": pack_text, "unpack_text": unpack_text},
+    )
+    message = _fails(manager, cls, f"Defaults.{attribute}")
+    assert f"{__name__}.Defaults.{expected}" in message
+
+
+def test_the_families_default_artifact_types_are_accepted(manager):
+    """Inherited pickling (`object`) and `file` for unpacking plain files, `result` for packing."""
+
+    class Scalars(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+
+        def pack_result(self, obj, key):
+            return obj
+
+    class Files(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = float
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+        DEFAULT_UNPACKING_ARTIFACT_TYPE = "file"
+
+        def pack_result(self, obj, key):
+            return obj
+
+        def pack_file(self, obj, key):
+            return None
+
+        def unpack_file(self, item):
+            return None
+
+    manager.collect_packagers([Scalars, Files])
+    assert [record.cls for record in manager.packagers][:2] == [Files, Scalars]
+
+
+def test_a_plain_packager_default_outside_its_supported_types_is_refused(manager):
+    from satchel import Packager
+
+    class Plain(Packager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "blob"
+
+        @classmethod
+        def get_supported_artifact_types(cls):
+            return ["object"]
+
+        def pack(self, obj, key, artifact_type, configurations):
+            return obj
+
+        def unpack(self, item, artifact_type, instructions):
+            return item
+
+    message = _fails(manager, Plain, "Plain.DEFAULT_PACKING_ARTIFACT_TYPE is 'blob'")
+    assert "but Plain supports only 'object'; set it to one of them" in message
+    assert "pack_blob" not in message  # it does not dispatch to pack_<type> methods
+
+
+def test_a_failing_get_supported_artifact_types_is_a_collection_failure(manager):
+    class Moody(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        @classmethod
+        def get_supported_artifact_types(cls):
+            raise RuntimeError("not today")
+
+    _fails(manager, Moody, r"Moody.get_supported_artifact_types\(\) failed: RuntimeError\('not today'\)")
 
 
 # -- import errors and isolation -----------------------------------------------------------

@@ -63,6 +63,7 @@ def check_class(cls: Any, default_priority: int, scanned: str | None = None) -> 
     if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 10:
         raise LoadProblem(f"{name}.PRIORITY must be an int from 1 to 10, got {priority!r}")
     _check_hooks(cls, name)
+    _check_artifact_types(cls, name)
     return priority, spec
 
 
@@ -144,6 +145,65 @@ def _check_hooks(cls: type, name: str) -> None:
                 f"{name}.{attribute} is not a satchel hook{hint}; hooks are "
                 f"{', '.join(HOOK_NAMES)} and pack_<type>/unpack_<type>"
             )
+
+
+def _check_artifact_types(cls: type, name: str) -> None:
+    """Each `pack_<t>` has its `unpack_<t>` (but `result`), and the defaults are supported."""
+    if DefaultPackager in cls.__mro__:  # dispatches to pack_<t> and unpack_<t>: pairs only
+        methods = {
+            attribute
+            for attribute in dir(cls)
+            if attribute.startswith(("pack_", "unpack_")) and callable(getattr(cls, attribute, None))
+        }
+        for method in sorted(methods):
+            is_unpack = method.startswith("un")
+            artifact_type = method.split("_", 1)[1]
+            other = method[2:] if is_unpack else f"un{method}"
+            if artifact_type == "result" or other in methods:
+                continue
+            raise LoadProblem(
+                f"{name} has {method} but no {other}, so artifact type {artifact_type!r} could "
+                f"{'never be packed' if is_unpack else 'be packed but never unpacked'}; add "
+                f"{other} (only 'result' is pack-only), or, if {method} is a helper, rename it "
+                "to start with '_'"
+            )
+    try:
+        supported = list(cls.get_supported_artifact_types())
+    except Exception as error:  # the packager's own classmethod
+        raise LoadProblem(f"{name}.get_supported_artifact_types() failed: {error!r}") from error
+    owner = cls.__name__
+    packing = cls.DEFAULT_PACKING_ARTIFACT_TYPE
+    if packing not in supported:
+        raise LoadProblem(
+            f"{name}.DEFAULT_PACKING_ARTIFACT_TYPE is {packing!r}, but {owner} supports only "
+            f"{_listing(supported)}; set it to one of them{_how_to_support(cls, packing)}"
+        )
+    unpacking = cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
+    if unpacking == "result":
+        raise LoadProblem(
+            f"{name}.DEFAULT_UNPACKING_ARTIFACT_TYPE is 'result', but a result is a logged value, "
+            f"never a file, so nothing is unpacked as one; set it to another type {owner} "
+            f"supports: {_listing([t for t in supported if t != 'result'])}"
+        )
+    if unpacking not in supported:
+        raise LoadProblem(
+            f"{name}.DEFAULT_UNPACKING_ARTIFACT_TYPE is {unpacking!r}, but {owner} supports only "
+            f"{_listing(supported)}; set it to one of them{_how_to_support(cls, unpacking)}"
+        )
+
+
+def _listing(types: list[str]) -> str:
+    """`'a', 'b'` for messages."""
+    return ", ".join(map(repr, types)) or "no artifact type"
+
+
+def _how_to_support(cls: type, artifact_type: Any) -> str:
+    """How a `DefaultPackager` subclass would support `artifact_type`."""
+    if DefaultPackager not in cls.__mro__ or not isinstance(artifact_type, str):
+        return ""
+    if artifact_type == "result":
+        return ", or define pack_result"
+    return f", or add pack_{artifact_type} and unpack_{artifact_type}"
 
 
 def register(manager: pluggy.PluginManager, instance: Packager, name: str) -> None:

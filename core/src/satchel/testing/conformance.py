@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from satchel.errors import PackingError, SatchelError
+from satchel.errors import PackagerCollectionError, PackingError, SatchelError
 from satchel.packaging.artifact import Artifact
 from satchel.packaging.manager import PackagersManager
 from satchel.packaging.packager import Packager
@@ -56,8 +56,7 @@ def check_packager(
         with tempfile.TemporaryDirectory() as outside:
             sentinel = Path(outside) / "not-satchels.txt"
             sentinel.write_text("keep me")
-            manager = PackagersManager(installed=False)
-            manager.collect_packagers([packager_cls], mandatory=True)
+            manager = _collecting(packager_cls, name)
             packed_any = False
             try:
                 for artifact_type in types:
@@ -79,6 +78,18 @@ def check_packager(
                 assert not path.exists(), f"{label}: {path} was registered for clearing but remains"
             assert sentinel.exists(), f"{label}: clearing removed a file satchel did not create"
         same(before, sample)
+
+
+def _collecting(packager_cls: type[Packager], name: str) -> PackagersManager:
+    """A manager holding only `packager_cls`; a class collection refuses fails the check."""
+    manager = PackagersManager(installed=False)
+    try:
+        manager.collect_packagers([packager_cls], mandatory=True)
+    except PackagerCollectionError:
+        manager.clear()
+        reason = manager.plugins[-1].reason
+        raise AssertionError(f"{name} cannot be collected: {reason}") from None
+    return manager
 
 
 def _check_round_trip(
