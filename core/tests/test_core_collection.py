@@ -695,6 +695,21 @@ def test_mandatory_failures_raise_one_error_naming_each(manager, make_module):
     assert f"{good}.ThingPackager" in collected_names(manager)
     assert [s.status for s in manager.plugins] == ["failed", "loaded", "failed", "failed"]
     assert all(s.mandatory for s in manager.plugins)
+    # the way out it names is the parameter of collect_packagers, not SATCHEL_REQUIRE
+    assert message.splitlines()[-1] == (
+        "Fix them, or stop requiring them: collect_packagers(..., mandatory=False) warns about a "
+        "failure and skips it."
+    )
+    assert "is_mandatory" not in message and "SATCHEL_REQUIRE" not in message
+
+
+def test_a_skipped_custom_packager_warning_points_at_the_caller(manager):
+    class Bare(DefaultPackager):
+        pass
+
+    with pytest.warns(SatchelPluginWarning, match="Bare") as caught:
+        manager.collect_packagers([Bare])
+    assert caught[0].filename == __file__
 
 
 def test_mandatory_success_raises_nothing(manager, make_module):
