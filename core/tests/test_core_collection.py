@@ -107,6 +107,29 @@ def test_collecting_the_same_class_twice_keeps_one(manager):
     assert len(manager.explain(1).candidates) == 2
 
 
+def test_each_manager_makes_its_own_instance_which_serves_all_its_calls():
+    seen = []
+
+    class Counting(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+
+        def pack_result(self, obj, key):
+            seen.append(self)
+            return obj
+
+    first, second = PackagersManager(installed=False), PackagersManager(installed=False)
+    for mgr in (first, second):
+        mgr.collect_packagers([Counting])
+        mgr.pack(1, "a")
+        mgr.pack(2, "b")
+    assert seen[0] is seen[1] is first.packagers[0].instance
+    assert seen[2] is seen[3] is second.packagers[0].instance
+    assert seen[0] is not seen[2]
+    first.clear()
+    second.clear()
+
+
 # -- validation failures --------------------------------------------------------------------
 
 
