@@ -80,9 +80,9 @@ def _declared_type(cls: type, name: str, scanned: str | None) -> TypeSpec:
         if scanned is not None:
             message += (
                 f". If {cls.__name__} is meant as a base for other packagers, not a packager "
-                "itself, start its name with '_' (private classes are not collected), or name each "
-                f"packager in the entry point (or in collect_packagers) as '{scanned}:ClassName' "
-                "instead of the whole module"
+                "itself, start its name with '_' (private classes are not collected), or give each "
+                f"packager its own entry point (or collect_packagers item), '{scanned}:ClassName', "
+                "instead of naming the whole module"
             )
         raise LoadProblem(message)
     try:
