@@ -62,8 +62,10 @@ def check_class(cls: Any, default_priority: int, scanned: str | None = None) -> 
     priority = cls.PRIORITY if cls.PRIORITY is not None else default_priority
     if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 10:
         raise LoadProblem(f"{name}.PRIORITY must be an int from 1 to 10, got {priority!r}")
-    _check_hooks(cls, name)
-    _check_artifact_types(cls, name)
+    # attributes not from satchel's bases: only these can be wrong
+    own = {attribute for klass in cls.__mro__ if klass not in _BASE_CLASSES for attribute in vars(klass)}
+    _check_hooks(cls, name, own)
+    _check_artifact_types(cls, name, own)
     return priority, spec
 
 
@@ -91,7 +93,7 @@ def _declared_type(cls: type, name: str, scanned: str | None) -> TypeSpec:
         raise LoadProblem(f"{name}.PACKABLE_OBJECT_TYPE: {error}") from None
 
 
-def _check_hooks(cls: type, name: str) -> None:
+def _check_hooks(cls: type, name: str, own: set[str]) -> None:
     import difflib  # only needed here, once per collected class
 
     for hook in HOOK_NAMES:
@@ -123,7 +125,6 @@ def _check_hooks(cls: type, name: str) -> None:
                 f"{', '.join(expected)}) in this order: satchel calls hooks with every argument, "
                 f"by position (see satchel.hookspecs.{hook})"
             )
-    own = {attribute for klass in cls.__mro__ if klass not in _BASE_CLASSES for attribute in vars(klass)}
     for attribute in sorted(own):
         if attribute.startswith("_") or attribute in _BASE_NAMES:
             continue
@@ -147,19 +148,17 @@ def _check_hooks(cls: type, name: str) -> None:
             )
 
 
-def _check_artifact_types(cls: type, name: str) -> None:
+def _check_artifact_types(cls: type, name: str, own: set[str]) -> None:
     """Each `pack_<t>` has its `unpack_<t>` (but `result`), and the defaults are supported."""
     if DefaultPackager in cls.__mro__:  # dispatches to pack_<t> and unpack_<t>: pairs only
-        methods = {
-            attribute
-            for attribute in dir(cls)
-            if attribute.startswith(("pack_", "unpack_")) and callable(getattr(cls, attribute, None))
-        }
-        for method in sorted(methods):
+        methods = sorted(attribute for attribute in own if attribute.startswith(("pack_", "unpack_")))
+        for method in methods:
             is_unpack = method.startswith("un")
             artifact_type = method.split("_", 1)[1]
             other = method[2:] if is_unpack else f"un{method}"
-            if artifact_type == "result" or other in methods:
+            if artifact_type == "result" or not callable(getattr(cls, method, None)):
+                continue
+            if callable(getattr(cls, other, None)):  # its own, or inherited (pack_object)
                 continue
             raise LoadProblem(
                 f"{name} has {method} but no {other}, so artifact type {artifact_type!r} could "
