@@ -36,10 +36,11 @@ def check_packager(
 ) -> None:
     """Check `packager_cls` on every sample and artifact type.
 
-    For each sample and each supported artifact type (or `artifact_types`): the packager is
-    chosen, pack then unpack (by type hint and by stored instructions) gives an equal object of
-    the same type, instructions are JSON-able, results are JSON values, the sample is unchanged,
-    clearing removes what was registered and nothing else, and an unknown configuration is a
+    A class that collection refuses (see `core/README.md`) fails, with the reason. For each
+    sample and each supported artifact type (or `artifact_types`): the packager is chosen, pack
+    then unpack (by type hint and by stored instructions) gives an equal object of the same
+    type, instructions are JSON-able, results are JSON values, the sample is unchanged, clearing
+    removes what was registered and nothing else, and an unknown configuration is a
     `PackingError`. `assert_equal(expected, actual)` raises `AssertionError` on a difference
     (default: same type and `==`). `configurations` maps an artifact type to the configuration
     sets to check it with (e.g. `{"file": [{"file_format": "csv"}, {"file_format": "json"}]}`);
