@@ -34,6 +34,9 @@ GOOD_MODULE = """
 """
 
 
+DEFAULT = "satchel.DefaultPackager"
+
+
 def collected_names(mgr: PackagersManager) -> list[str]:
     return [record.name for record in mgr.packagers]
 
@@ -104,6 +107,29 @@ def test_collecting_the_same_class_twice_keeps_one(manager):
     assert len(manager.explain(1).candidates) == 2
 
 
+def test_each_manager_makes_its_own_instance_which_serves_all_its_calls():
+    seen = []
+
+    class Counting(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+
+        def pack_result(self, obj, key):
+            seen.append(self)
+            return obj
+
+    first, second = PackagersManager(installed=False), PackagersManager(installed=False)
+    for mgr in (first, second):
+        mgr.collect_packagers([Counting])
+        mgr.pack(1, "a")
+        mgr.pack(2, "b")
+    assert seen[0] is seen[1] is first.packagers[0].instance
+    assert seen[2] is seen[3] is second.packagers[0].instance
+    assert seen[0] is not seen[2]
+    first.clear()
+    second.clear()
+
+
 # -- validation failures --------------------------------------------------------------------
 
 
@@ -115,22 +141,140 @@ def _fails(mgr: PackagersManager, target, match: str) -> str:
     return str(caught[0].message)
 
 
-def test_class_without_its_own_packable_object_type(manager):
-    class IntPackager(DefaultPackager):
+def _fails_again(mgr: PackagersManager, target, match: str) -> str:
+    """Like `_fails`, for a manager that already collected other packagers."""
+    before = [record.cls for record in mgr.packagers]
+    with pytest.warns(SatchelPluginWarning, match=match) as caught:
+        mgr.collect_packagers([target])
+    assert mgr.plugins[-1].status == "failed"
+    assert [record.cls for record in mgr.packagers] == before
+    return str(caught[0].message)
+
+
+def test_packable_object_type_is_inherited_from_a_working_packager(manager):
+    class Exact(DefaultPackager):
         PACKABLE_OBJECT_TYPE = int
 
-    class Forgot(IntPackager):
-        pass
+    class Family(Exact):  # changes a default only
+        PACK_SUBCLASSES = True
 
-    message = _fails(manager, Forgot, "sets no PACKABLE_OBJECT_TYPE of its own")
-    assert "Forgot" in message
+    manager.collect_packagers([Family])
+    record = manager.packagers[0]
+    assert record.cls is Family
+    assert str(record.spec) == "int"
+    assert record.pack_subclasses
+    assert manager.explain(True).chosen.endswith("Family")  # bool is a subclass of int
+
+
+def test_packable_object_type_is_inherited_from_a_private_base(manager, make_module):
+    name = make_module(
+        """
+        from satchel import DefaultPackager
+
+        class _Ints(DefaultPackager):
+            PACKABLE_OBJECT_TYPE = int
+
+        class IntPackager(_Ints):
+            PRIORITY = 2
+        """
+    )
+    manager.collect_packagers([name])
+    assert [record.name for record in manager.packagers] == [f"{name}.IntPackager", DEFAULT]
 
 
 def test_a_plain_default_packager_subclass_is_refused(manager):
     class Bare(DefaultPackager):
         pass
 
-    _fails(manager, Bare, "PACKABLE_OBJECT_TYPE")
+    message = _fails(manager, Bare, "sets no PACKABLE_OBJECT_TYPE and inherits none")
+    assert f"{__name__}.test_a_plain_default_packager_subclass_is_refused.<locals>.Bare" in message
+    assert "satchel's own Packager and DefaultPackager do not count" in message
+    assert "cannot silently take every object" in message
+    assert "start its name with '_'" not in message  # it was named: no helper base
+
+
+def test_a_subclass_of_a_bare_subclass_is_refused(manager):
+    class Bare(DefaultPackager):
+        pass
+
+    class Forgot(Bare):
+        pass
+
+    message = _fails(manager, Forgot, "sets no PACKABLE_OBJECT_TYPE and inherits none")
+    assert "Forgot" in message
+
+
+def test_a_packager_subclass_with_no_type_is_refused(manager):
+    from satchel import Packager
+
+    class Raw(Packager):
+        def pack(self, obj, key, artifact_type, configurations):
+            return obj
+
+        def unpack(self, item, artifact_type, instructions):
+            return item
+
+    _fails(manager, Raw, "Raw sets no PACKABLE_OBJECT_TYPE and inherits none")
+
+
+def test_a_type_set_back_to_none_is_refused(manager):
+    class IntPackager(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+    class Unset(IntPackager):
+        PACKABLE_OBJECT_TYPE = None
+
+    _fails(manager, Unset, "Unset sets no PACKABLE_OBJECT_TYPE")
+
+
+@pytest.mark.parametrize("form", ["{m}", "{m}.*"])
+def test_a_public_helper_base_in_a_module_says_how_to_fix_it(manager, make_module, form):
+    name = make_module(
+        """
+        from satchel import DefaultPackager
+
+        class TextBase(DefaultPackager):
+            DEFAULT_PACKING_ARTIFACT_TYPE = "object"
+
+        class IntPackager(TextBase):
+            PACKABLE_OBJECT_TYPE = int
+        """
+    )
+    message = _fails(manager, form.format(m=name), "TextBase sets no PACKABLE_OBJECT_TYPE")
+    assert f"{name}.TextBase" in message
+    assert "If TextBase is meant as a base for other packagers" in message
+    assert "start its name with '_' (private classes are not collected)" in message
+    assert f"'{name}:ClassName'" in message
+    # the fix it names works: the packager itself, named
+    manager.collect_packagers([f"{name}:IntPackager"])
+    assert manager.packagers[0].name == f"{name}.IntPackager"
+
+
+def test_a_public_helper_base_fails_an_installed_plugin_with_the_fix(
+    manager, make_module, tmp_path, monkeypatch, dist_writer, only_fake_plugins
+):
+    name = make_module(
+        """
+        from satchel import DefaultPackager
+
+        class Base(DefaultPackager):
+            pass
+
+        class IntPackager(Base):
+            PACKABLE_OBJECT_TYPE = int
+        """
+    )
+    site = tmp_path / "site"
+    dist_writer(site, "satchel_fake_helper", "1.0", {"satchel-t-helper": name})
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("SATCHEL_REQUIRE", "satchel-t-helper")
+    with pytest.raises(PackagerCollectionError) as raised:
+        PackagersManager()
+    message = str(raised.value)
+    assert "satchel-t-helper (distribution satchel_fake_helper 1.0)" in message
+    assert f"{name}.Base sets no PACKABLE_OBJECT_TYPE" in message
+    assert "start its name with '_'" in message
+    assert f"'{name}:ClassName'" in message
 
 
 @pytest.mark.parametrize("priority", [0, 11, "3", True, 2.5, -1])
@@ -318,6 +462,176 @@ def test_constructor_failure_is_a_collection_failure(manager):
     _fails(manager, Grumpy, "no config file")
 
 
+def test_pack_without_unpack_is_refused(manager):
+    """Before, its objects were silently pickled by the fallback: `file` was never supported."""
+
+    class HalfFile(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "file"
+
+        def pack_file(self, obj, key):
+            return None
+
+    message = _fails(manager, HalfFile, "HalfFile has pack_file but no unpack_file")
+    assert "could be packed but never unpacked" in message
+    assert "add unpack_file (only 'result' is pack-only)" in message
+    assert "if pack_file is a helper, rename it to start with '_'" in message
+
+
+def test_unpack_without_pack_is_refused(manager):
+    class OnlyReads(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def unpack_text(self, item):
+            return None
+
+    message = _fails(manager, OnlyReads, "OnlyReads has unpack_text but no pack_text")
+    assert "could never be packed; add pack_text" in message
+
+
+def test_an_inherited_half_pair_is_refused(manager):
+    class Writer(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        def pack_csv(self, obj, key):
+            return None
+
+        def unpack_csv(self, item):
+            return None
+
+    class Broken(Writer):
+        def pack_tsv(self, obj, key):
+            return None
+
+    manager.collect_packagers([Writer])
+    _fails_again(manager, Broken, r"<locals>\.Broken has pack_tsv but no unpack_tsv")
+    assert manager.packagers[0].cls is Writer  # the working parent stays collected
+
+
+def test_pack_only_result_and_private_helpers_are_accepted(manager):
+    class ResultOnly(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+
+        def pack_result(self, obj, key):
+            return obj
+
+        def _pack_header(self, obj):  # a private helper, not an artifact type
+            return obj
+
+    manager.collect_packagers([ResultOnly])
+    assert manager.packagers[0].artifact_types == ("object", "result")
+    assert manager.pack(3, "n") == {"n": 3}
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "expected"),
+    [
+        (
+            "DEFAULT_PACKING_ARTIFACT_TYPE",
+            "file",
+            "DEFAULT_PACKING_ARTIFACT_TYPE is 'file', but Defaults supports only 'object', 'text'; "
+            "set it to one of them, or add pack_file and unpack_file",
+        ),
+        (
+            "DEFAULT_PACKING_ARTIFACT_TYPE",
+            "result",
+            "DEFAULT_PACKING_ARTIFACT_TYPE is 'result', but Defaults supports only 'object', 'text'; "
+            "set it to one of them, or define pack_result",
+        ),
+        (
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE",
+            "file",
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE is 'file', but Defaults supports only 'object', 'text'; "
+            "set it to one of them, or add pack_file and unpack_file",
+        ),
+        (
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE",
+            "result",
+            "DEFAULT_UNPACKING_ARTIFACT_TYPE is 'result', but a result is a logged value, never a "
+            "file, so nothing is unpacked as one; set it to another type Defaults supports: "
+            "'object', 'text'",
+        ),
+    ],
+)
+def test_unsupported_default_artifact_types_are_refused(manager, attribute, value, expected):
+    def pack_text(self, obj, key):
+        return None
+
+    def unpack_text(self, item):
+        return None
+
+    cls = type(
+        "Defaults",
+        (DefaultPackager,),
+        {"__module__": __name__, "PACKABLE_OBJECT_TYPE": int, attribute: value}
+        | {"pack_text": pack_text, "unpack_text": unpack_text},
+    )
+    message = _fails(manager, cls, f"Defaults.{attribute}")
+    assert f"{__name__}.Defaults.{expected}" in message
+
+
+def test_the_families_default_artifact_types_are_accepted(manager):
+    """Inherited pickling (`object`) and `file` for unpacking plain files, `result` for packing."""
+
+    class Scalars(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+
+        def pack_result(self, obj, key):
+            return obj
+
+    class Files(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = float
+        DEFAULT_PACKING_ARTIFACT_TYPE = "result"
+        DEFAULT_UNPACKING_ARTIFACT_TYPE = "file"
+
+        def pack_result(self, obj, key):
+            return obj
+
+        def pack_file(self, obj, key):
+            return None
+
+        def unpack_file(self, item):
+            return None
+
+    manager.collect_packagers([Scalars, Files])
+    assert [record.cls for record in manager.packagers][:2] == [Files, Scalars]
+
+
+def test_a_plain_packager_default_outside_its_supported_types_is_refused(manager):
+    from satchel import Packager
+
+    class Plain(Packager):
+        PACKABLE_OBJECT_TYPE = int
+        DEFAULT_PACKING_ARTIFACT_TYPE = "blob"
+
+        @classmethod
+        def get_supported_artifact_types(cls):
+            return ["object"]
+
+        def pack(self, obj, key, artifact_type, configurations):
+            return obj
+
+        def unpack(self, item, artifact_type, instructions):
+            return item
+
+    message = _fails(manager, Plain, "Plain.DEFAULT_PACKING_ARTIFACT_TYPE is 'blob'")
+    assert "but Plain supports only 'object'; set it to one of them" in message
+    assert "pack_blob" not in message  # it does not dispatch to pack_<type> methods
+
+
+def test_a_failing_get_supported_artifact_types_is_a_collection_failure(manager):
+    class Moody(DefaultPackager):
+        PACKABLE_OBJECT_TYPE = int
+
+        @classmethod
+        def get_supported_artifact_types(cls):
+            raise RuntimeError("not today")
+
+    _fails(manager, Moody, r"Moody.get_supported_artifact_types\(\) failed: RuntimeError\('not today'\)")
+
+
 # -- import errors and isolation -----------------------------------------------------------
 
 
@@ -404,6 +718,21 @@ def test_mandatory_failures_raise_one_error_naming_each(manager, make_module):
     assert f"{good}.ThingPackager" in collected_names(manager)
     assert [s.status for s in manager.plugins] == ["failed", "loaded", "failed", "failed"]
     assert all(s.mandatory for s in manager.plugins)
+    # the way out it names is the parameter of collect_packagers, not SATCHEL_REQUIRE
+    assert message.splitlines()[-1] == (
+        "Fix them, or stop requiring them: collect_packagers(..., mandatory=False) warns about a "
+        "failure and skips it."
+    )
+    assert "is_mandatory" not in message and "SATCHEL_REQUIRE" not in message
+
+
+def test_a_skipped_custom_packager_warning_points_at_the_caller(manager):
+    class Bare(DefaultPackager):
+        pass
+
+    with pytest.warns(SatchelPluginWarning, match="Bare") as caught:
+        manager.collect_packagers([Bare])
+    assert caught[0].filename == __file__
 
 
 def test_mandatory_success_raises_nothing(manager, make_module):

@@ -51,6 +51,10 @@ class TextPackager(DefaultPackager):
     def unpack_upper(self, item):
         return Text(Path(item.local_path()).read_text().lower())
 
+
+class HalfText(TextPackager):
+    """Never collected (collection refuses a half pair), but its instances still refuse `half`."""
+
     def pack_half(self, obj, key):  # no unpack_half: not a supported artifact type
         raise AssertionError("never called")
 
@@ -132,9 +136,11 @@ def test_unsupported_artifact_type_is_declined(texts):
         texts.pack(Text("x"), "x:half")
 
 
-def test_direct_pack_with_an_unsupported_type_names_the_supported_ones():
+@pytest.mark.parametrize("cls", [TextPackager, HalfText])
+def test_direct_pack_with_an_unsupported_type_names_the_supported_ones(cls):
+    assert cls.get_supported_artifact_types() == ["object", "text", "upper"]
     with pytest.raises(PackingError, match="cannot pack 'k' as 'half'; it supports object, text, upper"):
-        TextPackager().pack(Text("x"), "k", "half", {})
+        cls().pack(Text("x"), "k", "half", {})
 
 
 def test_result_only_where_defined(manager):

@@ -182,6 +182,39 @@ def test_disabled_plugins_are_skipped_and_not_imported(plugins, only_fake_plugin
     assert len(mgr.packagers) == 1
 
 
+@pytest.mark.parametrize(
+    ("listed", "guess"),
+    [
+        ("satchel-t-good satchel-t-bad", "'satchel-t-good,satchel-t-bad'"),  # spaces, not commas
+        ("satchel-t-goood", "'satchel-t-good'"),  # a typo
+    ],
+    ids=["space-separated", "typo"],
+)
+def test_disabling_a_name_no_plugin_has_warns(plugins, only_fake_plugins, listed, guess):
+    good, _ = plugins
+    only_fake_plugins(listed)
+    with pytest.warns(SatchelPluginWarning) as caught:
+        mgr = PackagersManager()
+    messages = [str(warning.message) for warning in caught]
+    (unknown,) = [message for message in messages if message.startswith("SATCHEL_DISABLE_PLUGINS")]
+    assert f"names {listed!r} (did you mean {guess}?)" in unknown
+    assert "which no installed plugin is called, so it disables nothing" in unknown
+    assert "names are separated by commas" in unknown
+    assert "satchel-t-bad, satchel-t-good" in unknown  # the installed names
+    assert caught[messages.index(unknown)].filename == __file__  # points at the code that made it
+    # nothing of it was disabled: the good plugin loaded, the bad one failed (and warned)
+    mine = {s.name: s.status for s in mgr.plugins if s.name.startswith("satchel-t-")}
+    assert mine == {"satchel-t-good": "loaded", "satchel-t-bad": "failed"}
+    assert any("'satchel-t-bad'" in message and "was skipped" in message for message in messages)
+    assert f"{good}.GoodPackager" in [record.name for record in mgr.packagers]
+
+
+def test_a_skipped_plugin_warning_points_at_the_code_that_made_the_manager(plugins):
+    with pytest.warns(SatchelPluginWarning, match="satchel-t-bad") as caught:
+        PackagersManager()
+    assert caught[0].filename == __file__
+
+
 def test_required_failing_plugin_raises(plugins, monkeypatch):
     monkeypatch.setenv("SATCHEL_REQUIRE", "satchel-t-bad , satchel-t-good")
     with pytest.raises(PackagerCollectionError) as raised:
@@ -205,11 +238,45 @@ def test_required_name_without_entry_point_is_a_failure(plugins, only_fake_plugi
     assert "satchel-t-good" not in message
 
 
+@pytest.mark.parametrize(
+    ("required", "guess"),
+    [
+        ("satchel-t-good satchel-t-bad", "'satchel-t-good,satchel-t-bad'"),
+        ("satchel-t-godo", "'satchel-t-good'"),
+    ],
+    ids=["space-separated", "typo"],
+)
+def test_requiring_a_name_no_plugin_has_fails_with_a_guess(
+    plugins, only_fake_plugins, monkeypatch, required, guess
+):
+    only_fake_plugins("satchel-t-bad")
+    monkeypatch.setenv("SATCHEL_REQUIRE", required)
+    with pytest.raises(PackagerCollectionError) as raised:
+        PackagersManager()
+    message = str(raised.value)
+    assert message.startswith("1 mandatory packager plugin(s) could not be collected")
+    assert f"entry point called {required!r} (did you mean {guess}?)" in message
+    assert "install the plugin or remove it from SATCHEL_REQUIRE" in message
+    assert "names are separated by commas; `satchel plugins` lists the installed ones" in message
+
+
+def test_the_required_error_says_how_to_stop_requiring_installed_plugins(plugins, monkeypatch):
+    monkeypatch.setenv("SATCHEL_REQUIRE", "satchel-t-bad")
+    with pytest.raises(PackagerCollectionError) as raised:
+        PackagersManager()
+    last = str(raised.value).splitlines()[-1]
+    assert last == "Fix or install them, or stop requiring them: remove them from SATCHEL_REQUIRE."
+    assert "mandatory" not in last  # no parameter of collect_packagers applies to installed plugins
+
+
 def test_required_and_disabled_is_a_failure(plugins, only_fake_plugins, monkeypatch):
     only_fake_plugins("satchel-t-good,satchel-t-bad")
     monkeypatch.setenv("SATCHEL_REQUIRE", "satchel-t-good")
-    with pytest.raises(PackagerCollectionError, match=r"satchel-t-good.*SATCHEL_DISABLE_PLUGINS"):
+    with pytest.raises(PackagerCollectionError, match=r"satchel-t-good.*SATCHEL_DISABLE_PLUGINS") as raised:
         PackagersManager()
+    assert "listed in SATCHEL_DISABLE_PLUGINS and in SATCHEL_REQUIRE; remove it from one of them" in str(
+        raised.value
+    )
 
 
 def test_installed_false_ignores_entry_points(plugins):

@@ -135,3 +135,33 @@ def test_an_artifact_type_asked_for_but_declined_fails():
     check_packager(PickyPackager, [Box([1])])  # declining is fine when not asked for
     with pytest.raises(AssertionError, match="is not chosen"):
         check_packager(PickyPackager, [Box([1])], artifact_types=["file", "result"])
+
+
+class HalfFilePackager(DefaultPackager):
+    """Packs a `file` it can never unpack: before, collection let it through and its objects were
+    silently pickled by the fallback, so the check passed."""
+
+    PACKABLE_OBJECT_TYPE = Box
+    DEFAULT_PACKING_ARTIFACT_TYPE = "file"
+
+    def pack_file(self, obj, key):
+        path = self.staging_path(key, ".json")
+        path.write_text(json.dumps(obj.items))
+        return path, {}
+
+
+def test_a_packager_collection_refuses_fails_the_check():
+    with pytest.raises(AssertionError) as raised:
+        check_packager(HalfFilePackager, [Box([1])])
+    message = str(raised.value)
+    assert message.startswith(f"{__name__}.HalfFilePackager cannot be collected: ")
+    assert "HalfFilePackager has pack_file but no unpack_file" in message
+    assert "add unpack_file" in message
+
+
+def test_a_packager_with_an_unsupported_default_fails_the_check():
+    class NoResult(GoodBoxPackager):
+        DEFAULT_UNPACKING_ARTIFACT_TYPE = "result"
+
+    with pytest.raises(AssertionError, match=r"NoResult cannot be collected: .*NoResult.DEFAULT_UNPACKING"):
+        check_packager(NoResult, [Box([1])])

@@ -4,7 +4,9 @@ A packager is a `satchel.Packager` subclass; its methods named after these hooks
 implementations (no decorator needed). They are validated when the packager is collected: a hook
 name that does not exist, a parameter the spec does not have, `**kwargs` or keyword-only
 parameters are collection errors. Most authors subclass `satchel.DefaultPackager`, which
-implements all four and dispatches to `pack_<artifact_type>` / `unpack_<artifact_type>`.
+implements all four and dispatches to `pack_<artifact_type>` / `unpack_<artifact_type>`; there,
+a `pack_<t>` without its `unpack_<t>` (or the reverse; `result` is pack-only) and a default
+artifact type the packager does not support are collection errors too.
 """
 
 from __future__ import annotations

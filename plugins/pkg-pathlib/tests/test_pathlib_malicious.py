@@ -231,6 +231,26 @@ def test_an_archive_too_big_for_the_disk_is_refused_before_writing(tmp_path, mon
         return real(path)._replace(free=5000)
 
     monkeypatch.setattr(archives.shutil, "disk_usage", nearly_full)
-    with pytest.raises(UnpackingError, match="need 8,192 bytes and only 5,000 are free"):
+    with pytest.raises(UnpackingError, match="need 8,192 bytes and only 5,000 are free") as caught:
         archives.extract_archive(archive, tmp_path / "t")
     assert not (tmp_path / "t").exists()
+    assert str(caught.value).endswith("; free some space there, or extract it somewhere else")
+
+
+def test_a_folder_artifact_too_big_for_the_scratch_disk_says_how_to_move_the_scratch_space(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "a.bin").write_bytes(b"\0" * 4096)
+    with PackagersManager(installed=False, workspace=Workspace(tmp_path / "workspace")) as manager:
+        manager.collect_packagers([PathPackager], mandatory=True)
+        artifact = manager.pack(folder, "data")
+        real = archives.shutil.disk_usage
+        monkeypatch.setattr(archives.shutil, "disk_usage", lambda path: real(path)._replace(free=100))
+        with pytest.raises(UnpackingError, match="need 4,096 bytes and only 100 are free") as caught:
+            manager.unpack(artifact, Path)
+    message = str(caught.value)
+    assert "set TMPDIR (where workspaces go by default) before Python starts" in message
+    assert "workspace=satchel.packaging.workspace.Workspace(folder)" in message
+    assert "SATCHEL_HOME" not in message  # nothing reads it

@@ -13,7 +13,7 @@ import sys
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from satchel.discovery.entry_points import EntryPoint
 
@@ -65,7 +65,14 @@ def names_from_env(variable: str) -> set[str]:
     return {name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()}
 
 
-def load_objects(target: Any, accept: Callable[[Any], bool], what: str) -> list[Any]:
+class Loaded(NamedTuple):
+    """What a target named: its objects, and the module scanned for them (None: named one)."""
+
+    objects: list[Any]
+    scanned: str | None
+
+
+def load_objects(target: Any, accept: Callable[[Any], bool], what: str) -> Loaded:
     """The objects `target` names.
 
     `target` is a class itself, `"module"` or `"pkg.mod.*"` (every public object of that module
@@ -73,13 +80,14 @@ def load_objects(target: Any, accept: Callable[[Any], bool], what: str) -> list[
     `"pkg.mod.Name"`. `what` names the kind of object, for messages ("Packager subclass").
     """
     if isinstance(target, type):
-        return [target]
+        return Loaded([target], None)
     if not isinstance(target, str) or not target.strip():
         raise LoadProblem(f"{target!r} is not a class or a dotted path")
     text = target.strip()
     module_name, colon, attribute = text.partition(":")
     if text.endswith(".*"):
-        return module_objects(import_module(text[:-2]), accept, what)
+        module_name = text[:-2]
+        return Loaded(module_objects(import_module(module_name), accept, what), module_name)
     if colon:
         obj: Any = import_module(module_name.strip())
         for part in attribute.strip().split("."):
@@ -87,7 +95,7 @@ def load_objects(target: Any, accept: Callable[[Any], bool], what: str) -> list[
                 obj = getattr(obj, part)
             except AttributeError:
                 raise LoadProblem(f"{module_name} has no attribute {attribute!r}") from None
-        return [obj]
+        return Loaded([obj], None)
     try:
         module = importlib.import_module(text)
     except ImportError as error:
@@ -97,9 +105,9 @@ def load_objects(target: Any, accept: Callable[[Any], bool], what: str) -> list[
     except Exception as error:  # the plugin's module raised while importing
         raise LoadProblem(f"importing {text!r} failed: {describe(error)}") from error
     else:
-        return module_objects(module, accept, what)
+        return Loaded(module_objects(module, accept, what), text)
     try:
-        return [resolve_dotted(text, import_modules=True)]
+        return Loaded([resolve_dotted(text, import_modules=True)], None)
     except LookupError as error:
         raise LoadProblem(
             f"{text!r} is neither an importable module ({describe(import_error)}) nor an "

@@ -36,24 +36,40 @@ def collect_installed(registry: Registry) -> tuple[list[PluginStatus], list[Plug
         statuses.append(status)
         if entry_point.name in disabled:
             status.status, status.reason = "disabled", "listed in SATCHEL_DISABLE_PLUGINS"
+            if status.mandatory:
+                status.reason += " and in SATCHEL_REQUIRE; remove it from one of them"
         else:
             load(registry, status, entry_point.value, INSTALLED_PRIORITY)
     for name in sorted(required - found):
         status = PluginStatus(name, "", mandatory=True)
         status.fail(
-            f"no installed distribution has a {GROUP!r} entry point of this name; "
-            "install the plugin or remove it from SATCHEL_REQUIRE"
+            f"no installed distribution has a {GROUP!r} entry point called {name!r}"
+            f"{_guess(name, found)}; install the plugin or remove it from SATCHEL_REQUIRE "
+            "(names are separated by commas; `satchel plugins` lists the installed ones)"
         )
         statuses.append(status)
     unknown = sorted(disabled - found)
     if unknown:  # a typo or a space-separated list would otherwise disable nothing, silently
+        names = ", ".join(f"{name!r}{_guess(name, found)}" for name in unknown)
         warnings.warn(
-            f"SATCHEL_DISABLE_PLUGINS names {', '.join(map(repr, unknown))}, which no installed "
-            f"plugin is called; separate names with commas (installed: {', '.join(sorted(found)) or 'none'})",
+            f"SATCHEL_DISABLE_PLUGINS names {names}, which no installed plugin is called, so "
+            f"{'it disables' if len(unknown) == 1 else 'they disable'} nothing; names are "
+            f"separated by commas (installed: {', '.join(sorted(found)) or 'none'})",
             SatchelPluginWarning,
-            stacklevel=4,
+            stacklevel=3,  # the code that made the manager
         )
     return statuses, [status for status in statuses if status.mandatory and status.status != "loaded"]
+
+
+def _guess(name: str, found: set[str]) -> str:
+    """` (did you mean ...?)` for a mistyped plugin name or a space-separated list of names."""
+    import difflib  # only for a name no plugin has
+
+    words = name.split()
+    if len(words) > 1 and any(word in found for word in words):
+        return f" (did you mean {','.join(words)!r}?)"
+    close = difflib.get_close_matches(name, sorted(found), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def collect_custom(
@@ -73,8 +89,9 @@ def load(registry: Registry, status: PluginStatus, target: Any, default_priority
     """Load the packagers `target` names into `registry`, all or none; record how it went."""
     try:
         records = []
-        for cls in load_objects(target, _is_packager_class, "Packager subclass"):
-            priority, spec = check_class(cls, default_priority)
+        loaded = load_objects(target, _is_packager_class, "Packager subclass")
+        for cls in loaded.objects:
+            priority, spec = check_class(cls, default_priority, loaded.scanned)
             try:
                 instance = cls()
             except Exception as error:
@@ -89,21 +106,30 @@ def load(registry: Registry, status: PluginStatus, target: Any, default_priority
             warnings.warn(
                 f"satchel plugin {status.name!r} ({status.origin()}) was skipped: {status.reason}",
                 SatchelPluginWarning,
-                stacklevel=5,
+                stacklevel=4,  # the code that made the manager or called collect_packagers
             )
         return
     status.status, status.reason, status.items = "loaded", None, records
 
 
-def collection_error(failures: list[PluginStatus], statuses: list[PluginStatus]) -> PackagerCollectionError:
-    """One error naming every failed mandatory plugin, its origin and the cause."""
+def collection_error(
+    failures: list[PluginStatus], statuses: list[PluginStatus], *, installed: bool
+) -> PackagerCollectionError:
+    """One error naming every failed mandatory plugin, its origin and the cause.
+
+    `installed`: the failures are installed plugins required by `SATCHEL_REQUIRE`, not items
+    given to `collect_packagers(..., mandatory=True)`; the message says how to stop requiring them.
+    """
     lines = [f"{len(failures)} mandatory packager plugin(s) could not be collected:"]
     for status in failures:
         lines.append(f"  - {status.name} ({status.origin()}): {status.reason}")
-    lines.append(
-        "Fix or install them, or stop requiring them (SATCHEL_REQUIRE, or mandatory=False "
-        "in collect_packagers)."
-    )
+    if installed:
+        lines.append("Fix or install them, or stop requiring them: remove them from SATCHEL_REQUIRE.")
+    else:
+        lines.append(
+            "Fix them, or stop requiring them: collect_packagers(..., mandatory=False) warns "
+            "about a failure and skips it."
+        )
     return PackagerCollectionError("\n".join(lines), plugins=statuses)
 
 

@@ -40,7 +40,7 @@ class PackagersManager:
             statuses, failures = collect_installed(self._registry)
             self._plugins.extend(statuses)
             if failures:
-                raise collection_error(failures, self.plugins)
+                raise collection_error(failures, self.plugins, installed=True)
 
     def __enter__(self) -> PackagersManager:
         return self
@@ -79,7 +79,7 @@ class PackagersManager:
             if status.status != "loaded" and mandatory:
                 failures.append(status)
         if failures:
-            raise collection_error(failures, self.plugins)
+            raise collection_error(failures, self.plugins, installed=False)
 
     def pack(self, obj: Any, log_hint: LogHintLike | Sequence[LogHintLike | None]) -> Any:
         """Pack `obj` under a log hint: an `Artifact`, a `{key: value}` result, or a list.

@@ -15,16 +15,18 @@ class Packager(ABC):
     """Packs objects of one type (or family) into artifacts and unpacks them back.
 
     Its methods `is_packable`, `pack`, `unpack` and `clear` are its hook implementations (see
-    `satchel.hookspecs`). Each manager makes its own instance, which serves every call of that
-    manager, from any thread, so it keeps no per-call state: use `staging_path`,
-    `add_future_clearing_path`, `type_hint` and `hinted_class`, which read the call in progress
-    (from the thread running the hook: a worker thread you start must be handed the paths it
-    needs).
+    `satchel.hookspecs`). Instances are never shared between managers: each manager makes its
+    own when it collects the class (and a fresh one to unpack an artifact whose packager it did
+    not collect). That instance serves every call of its manager, from any thread, so it keeps
+    no per-call state: use `staging_path`, `add_future_clearing_path`, `type_hint` and
+    `hinted_class`, which read the call in progress (from the thread running the hook: a worker
+    thread you start must be handed the paths it needs).
     """
 
     #: The type packed: a class, a dotted string (``"numpy.ndarray"``) resolved only once its
     #: top-level module is imported, or a generic shape string (``"list[numpy.ndarray]"``).
-    #: Every collected class must set its own.
+    #: Every collected class needs one: its own, or inherited from any base but satchel's own
+    #: `Packager` and `DefaultPackager` (so subclassing a packager to change a default works).
     PACKABLE_OBJECT_TYPE: ClassVar[Any] = None
     #: Pack subclasses of `PACKABLE_OBJECT_TYPE` too (default: the exact type only).
     PACK_SUBCLASSES: ClassVar[bool] = False

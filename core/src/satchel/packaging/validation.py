@@ -46,32 +46,54 @@ def new_plugin_manager() -> pluggy.PluginManager:
     return manager
 
 
-def check_class(cls: Any, default_priority: int) -> tuple[int, TypeSpec]:
-    """Validate a packager class; return its priority and declared type spec."""
+def check_class(cls: Any, default_priority: int, scanned: str | None = None) -> tuple[int, TypeSpec]:
+    """Validate a packager class; return its priority and declared type spec.
+
+    `scanned` is the module whose public classes are being collected, when the class was not
+    named itself: messages then say how to keep a helper base class out of collection.
+    """
     if not (isinstance(cls, type) and Packager in cls.__mro__):
         raise LoadProblem(f"{cls!r} is not a satchel.Packager subclass")
     name = f"{cls.__module__}.{cls.__qualname__}"
-    declared = cls.__dict__.get("PACKABLE_OBJECT_TYPE")
-    if declared is None:
-        raise LoadProblem(
-            f"{name} sets no PACKABLE_OBJECT_TYPE of its own; set it to the type it packs "
-            "(a class or a dotted string), so it cannot silently take every object"
-        )
-    try:
-        spec = TypeSpec.parse(declared)
-    except ValueError as error:
-        raise LoadProblem(f"{name}.PACKABLE_OBJECT_TYPE: {error}") from None
+    spec = _declared_type(cls, name, scanned)
     if inspect.isabstract(cls):
         missing = ", ".join(sorted(cls.__abstractmethods__))
         raise LoadProblem(f"{name} does not implement {missing}")
     priority = cls.PRIORITY if cls.PRIORITY is not None else default_priority
     if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 10:
         raise LoadProblem(f"{name}.PRIORITY must be an int from 1 to 10, got {priority!r}")
-    _check_hooks(cls, name)
+    # attributes not from satchel's bases: only these can be wrong
+    own = {attribute for klass in cls.__mro__ if klass not in _BASE_CLASSES for attribute in vars(klass)}
+    _check_hooks(cls, name, own)
+    _check_artifact_types(cls, name, own)
     return priority, spec
 
 
-def _check_hooks(cls: type, name: str) -> None:
+def _declared_type(cls: type, name: str, scanned: str | None) -> TypeSpec:
+    """`PACKABLE_OBJECT_TYPE`, its own or inherited from any base but satchel's own two."""
+    owner = next(klass for klass in cls.__mro__ if "PACKABLE_OBJECT_TYPE" in vars(klass))
+    declared = vars(owner)["PACKABLE_OBJECT_TYPE"]
+    if declared is None or (owner in (Packager, DefaultPackager) and cls is not DefaultPackager):
+        message = (
+            f"{name} sets no PACKABLE_OBJECT_TYPE and inherits none (satchel's own Packager and "
+            "DefaultPackager do not count); set it to the type it packs (a class or a dotted "
+            "string), so it cannot silently take every object"
+        )
+        if scanned is not None:
+            message += (
+                f". If {cls.__name__} is meant as a base for other packagers, not a packager "
+                "itself, start its name with '_' (private classes are not collected), or give each "
+                f"packager its own entry point (or collect_packagers item), '{scanned}:ClassName', "
+                "instead of naming the whole module"
+            )
+        raise LoadProblem(message)
+    try:
+        return TypeSpec.parse(declared)
+    except ValueError as error:
+        raise LoadProblem(f"{name}.PACKABLE_OBJECT_TYPE: {error}") from None
+
+
+def _check_hooks(cls: type, name: str, own: set[str]) -> None:
     import difflib  # only needed here, once per collected class
 
     for hook in HOOK_NAMES:
@@ -103,7 +125,6 @@ def _check_hooks(cls: type, name: str) -> None:
                 f"{', '.join(expected)}) in this order: satchel calls hooks with every argument, "
                 f"by position (see satchel.hookspecs.{hook})"
             )
-    own = {attribute for klass in cls.__mro__ if klass not in _BASE_CLASSES for attribute in vars(klass)}
     for attribute in sorted(own):
         if attribute.startswith("_") or attribute in _BASE_NAMES:
             continue
@@ -125,6 +146,63 @@ def _check_hooks(cls: type, name: str) -> None:
                 f"{name}.{attribute} is not a satchel hook{hint}; hooks are "
                 f"{', '.join(HOOK_NAMES)} and pack_<type>/unpack_<type>"
             )
+
+
+def _check_artifact_types(cls: type, name: str, own: set[str]) -> None:
+    """Each `pack_<t>` has its `unpack_<t>` (but `result`), and the defaults are supported."""
+    if DefaultPackager in cls.__mro__:  # dispatches to pack_<t> and unpack_<t>: pairs only
+        methods = sorted(attribute for attribute in own if attribute.startswith(("pack_", "unpack_")))
+        for method in methods:
+            is_unpack = method.startswith("un")
+            artifact_type = method.split("_", 1)[1]
+            other = method[2:] if is_unpack else f"un{method}"
+            if artifact_type == "result" or not callable(getattr(cls, method, None)):
+                continue
+            if callable(getattr(cls, other, None)):  # its own, or inherited (pack_object)
+                continue
+            raise LoadProblem(
+                f"{name} has {method} but no {other}, so artifact type {artifact_type!r} could "
+                f"{'never be packed' if is_unpack else 'be packed but never unpacked'}; add "
+                f"{other} (only 'result' is pack-only), or, if {method} is a helper, rename it "
+                "to start with '_'"
+            )
+    try:
+        supported = list(cls.get_supported_artifact_types())
+    except Exception as error:  # the packager's own classmethod
+        raise LoadProblem(f"{name}.get_supported_artifact_types() failed: {error!r}") from error
+    owner = cls.__name__
+    packing = cls.DEFAULT_PACKING_ARTIFACT_TYPE
+    if packing not in supported:
+        raise LoadProblem(
+            f"{name}.DEFAULT_PACKING_ARTIFACT_TYPE is {packing!r}, but {owner} supports only "
+            f"{_listing(supported)}; set it to one of them{_how_to_support(cls, packing)}"
+        )
+    unpacking = cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
+    if unpacking == "result":
+        raise LoadProblem(
+            f"{name}.DEFAULT_UNPACKING_ARTIFACT_TYPE is 'result', but a result is a logged value, "
+            f"never a file, so nothing is unpacked as one; set it to another type {owner} "
+            f"supports: {_listing([t for t in supported if t != 'result'])}"
+        )
+    if unpacking not in supported:
+        raise LoadProblem(
+            f"{name}.DEFAULT_UNPACKING_ARTIFACT_TYPE is {unpacking!r}, but {owner} supports only "
+            f"{_listing(supported)}; set it to one of them{_how_to_support(cls, unpacking)}"
+        )
+
+
+def _listing(types: list[str]) -> str:
+    """`'a', 'b'` for messages."""
+    return ", ".join(map(repr, types)) or "no artifact type"
+
+
+def _how_to_support(cls: type, artifact_type: Any) -> str:
+    """How a `DefaultPackager` subclass would support `artifact_type`."""
+    if DefaultPackager not in cls.__mro__ or not isinstance(artifact_type, str):
+        return ""
+    if artifact_type == "result":
+        return ", or define pack_result"
+    return f", or add pack_{artifact_type} and unpack_{artifact_type}"
 
 
 def register(manager: pluggy.PluginManager, instance: Packager, name: str) -> None:

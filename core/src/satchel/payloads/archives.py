@@ -401,10 +401,20 @@ def extract_archive(
     `archive_format` defaults to the one the file name says. Nothing is written when a member
     is unsafe or the archive cannot be read; a failure midway removes what was written.
     """
-    _extract(Path(archive), archive_format, lambda: Path(target))
+    _extract(Path(archive), archive_format, lambda: Path(target), "extract it somewhere else")
 
 
-def _extract(archive: Path, archive_format: str | None, target_of: Callable[[], Path]) -> Path:
+#: Where the folder of an unpacked `path` artifact goes: the manager's workspace (scratch space).
+_SCRATCH_ADVICE = (
+    "give satchel scratch space on a bigger disk: set TMPDIR (where workspaces go by default) "
+    "before Python starts, or pass workspace=satchel.packaging.workspace.Workspace(folder) to "
+    "PackagersManager"
+)
+
+
+def _extract(
+    archive: Path, archive_format: str | None, target_of: Callable[[], Path], elsewhere: str
+) -> Path:
     archive_format = archive_format or archive_format_of(archive)
     if archive_format not in ARCHIVE_FORMATS:
         raise UnpackingError(
@@ -420,7 +430,7 @@ def _extract(archive: Path, archive_format: str | None, target_of: Callable[[], 
                 f"archive {archive.name}: {error}; refusing to extract anything from it"
             ) from None
         target = target_of()
-        _check_space(archive, entries, target)
+        _check_space(archive, entries, target, elsewhere)
         created = not target.exists()
         if not created and (not target.is_dir() or any(target.iterdir())):
             raise UnpackingError(f"cannot extract {archive.name} into {target}: it is not an empty folder")
@@ -433,7 +443,7 @@ def _extract(archive: Path, archive_format: str | None, target_of: Callable[[], 
     return target
 
 
-def _check_space(archive: Path, entries: list[_Entry], target: Path) -> None:
+def _check_space(archive: Path, entries: list[_Entry], target: Path, elsewhere: str) -> None:
     """Refuse an archive whose files would not fit (a bomb, or a full disk) before writing."""
     needed = sum(entry.size for entry in entries if entry.kind == "file")
     existing = target
@@ -443,7 +453,7 @@ def _check_space(archive: Path, entries: list[_Entry], target: Path) -> None:
     if needed > free:
         raise UnpackingError(
             f"cannot extract {archive.name}: its files need {needed:,} bytes and only {free:,} are "
-            f"free where it would go ({existing}); free some space or set SATCHEL_HOME elsewhere"
+            f"free where it would go ({existing}); free some space there, or {elsewhere}"
         )
 
 
@@ -625,6 +635,6 @@ def unpack_path(
             f"satchel reads {', '.join(ARCHIVE_FORMATS)}"
         )
     try:
-        return str(_extract(local, archive_format, lambda: packager.staging_path(item.key)))
+        return str(_extract(local, archive_format, lambda: packager.staging_path(item.key), _SCRATCH_ADVICE))
     except UnpackingError as error:
         raise UnpackingError(f"cannot unpack {item.key!r}: {error}") from error.__cause__

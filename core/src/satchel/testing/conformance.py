@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from satchel.errors import PackingError, SatchelError
+from satchel.errors import PackagerCollectionError, PackingError, SatchelError
 from satchel.packaging.artifact import Artifact
 from satchel.packaging.manager import PackagersManager
 from satchel.packaging.packager import Packager
@@ -36,10 +36,11 @@ def check_packager(
 ) -> None:
     """Check `packager_cls` on every sample and artifact type.
 
-    For each sample and each supported artifact type (or `artifact_types`): the packager is
-    chosen, pack then unpack (by type hint and by stored instructions) gives an equal object of
-    the same type, instructions are JSON-able, results are JSON values, the sample is unchanged,
-    clearing removes what was registered and nothing else, and an unknown configuration is a
+    A class that collection refuses (see `core/README.md`) fails, with the reason. For each
+    sample and each supported artifact type (or `artifact_types`): the packager is chosen, pack
+    then unpack (by type hint and by stored instructions) gives an equal object of the same
+    type, instructions are JSON-able, results are JSON values, the sample is unchanged, clearing
+    removes what was registered and nothing else, and an unknown configuration is a
     `PackingError`. `assert_equal(expected, actual)` raises `AssertionError` on a difference
     (default: same type and `==`). `configurations` maps an artifact type to the configuration
     sets to check it with (e.g. `{"file": [{"file_format": "csv"}, {"file_format": "json"}]}`);
@@ -56,8 +57,7 @@ def check_packager(
         with tempfile.TemporaryDirectory() as outside:
             sentinel = Path(outside) / "not-satchels.txt"
             sentinel.write_text("keep me")
-            manager = PackagersManager(installed=False)
-            manager.collect_packagers([packager_cls], mandatory=True)
+            manager = _collecting(packager_cls, name)
             packed_any = False
             try:
                 for artifact_type in types:
@@ -79,6 +79,18 @@ def check_packager(
                 assert not path.exists(), f"{label}: {path} was registered for clearing but remains"
             assert sentinel.exists(), f"{label}: clearing removed a file satchel did not create"
         same(before, sample)
+
+
+def _collecting(packager_cls: type[Packager], name: str) -> PackagersManager:
+    """A manager holding only `packager_cls`; a class collection refuses fails the check."""
+    manager = PackagersManager(installed=False)
+    try:
+        manager.collect_packagers([packager_cls], mandatory=True)
+    except PackagerCollectionError:
+        manager.clear()
+        reason = manager.plugins[-1].reason
+        raise AssertionError(f"{name} cannot be collected: {reason}") from None
+    return manager
 
 
 def _check_round_trip(
