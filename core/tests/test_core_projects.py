@@ -59,8 +59,9 @@ def test_a_mandatory_custom_packager_that_fails_stops_the_run_before_the_functio
     called = []
     project = satchel.get_or_create_project("demo")
     project.add_custom_packager("no_such_module_xyz.Packager", is_mandatory=True)
-    with pytest.raises(PackagerCollectionError, match="no_such_module_xyz"):
+    with pytest.raises(PackagerCollectionError, match="no_such_module_xyz") as caught:
         satchel.run(lambda: called.append(1), project="demo")
+    assert "is_mandatory=False" in str(caught.value)  # the fix that applies to a project
     assert called == []
     assert satchel.list_runs("demo") == []
 

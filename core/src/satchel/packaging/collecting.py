@@ -112,24 +112,23 @@ def load(registry: Registry, status: PluginStatus, target: Any, default_priority
     status.status, status.reason, status.items = "loaded", None, records
 
 
-def collection_error(
-    failures: list[PluginStatus], statuses: list[PluginStatus], *, installed: bool
-) -> PackagerCollectionError:
-    """One error naming every failed mandatory plugin, its origin and the cause.
+#: How to stop requiring what failed, by where the requirement came from.
+REQUIRED_FIX = "Fix or install them, or stop requiring them: remove them from SATCHEL_REQUIRE."
+COLLECTED_FIX = (
+    "Fix them, or stop requiring them: collect_packagers(..., mandatory=False) warns about a "
+    "failure and skips it."
+)
 
-    `installed`: the failures are installed plugins required by `SATCHEL_REQUIRE`, not items
-    given to `collect_packagers(..., mandatory=True)`; the message says how to stop requiring them.
-    """
+
+def collection_error(
+    failures: list[PluginStatus], statuses: list[PluginStatus], fix: str
+) -> PackagerCollectionError:
+    """One error naming every failed mandatory plugin, its origin and the cause, ending with `fix`
+    (how to stop requiring them where they were required: `REQUIRED_FIX`, `COLLECTED_FIX`)."""
     lines = [f"{len(failures)} mandatory packager plugin(s) could not be collected:"]
     for status in failures:
         lines.append(f"  - {status.name} ({status.origin()}): {status.reason}")
-    if installed:
-        lines.append("Fix or install them, or stop requiring them: remove them from SATCHEL_REQUIRE.")
-    else:
-        lines.append(
-            "Fix them, or stop requiring them: collect_packagers(..., mandatory=False) warns "
-            "about a failure and skips it."
-        )
+    lines.append(fix)
     return PackagerCollectionError("\n".join(lines), plugins=statuses)
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from satchel.discovery.loading import PluginStatus
 from satchel.packaging.collecting import (
+    COLLECTED_FIX,
     CUSTOM_PRIORITY,
+    REQUIRED_FIX,
     collect_custom,
     collect_installed,
     collection_error,
@@ -40,7 +42,7 @@ class PackagersManager:
             statuses, failures = collect_installed(self._registry)
             self._plugins.extend(statuses)
             if failures:
-                raise collection_error(failures, self.plugins, installed=True)
+                raise collection_error(failures, self.plugins, REQUIRED_FIX)
 
     def __enter__(self) -> PackagersManager:
         return self
@@ -79,7 +81,7 @@ class PackagersManager:
             if status.status != "loaded" and mandatory:
                 failures.append(status)
         if failures:
-            raise collection_error(failures, self.plugins, installed=False)
+            raise collection_error(failures, self.plugins, COLLECTED_FIX)
 
     def pack(self, obj: Any, log_hint: LogHintLike | Sequence[LogHintLike | None]) -> Any:
         """Pack `obj` under a log hint: an `Artifact`, a `{key: value}` result, or a list.

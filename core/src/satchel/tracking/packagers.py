@@ -6,9 +6,19 @@ from __future__ import annotations
 import threading
 
 from satchel.discovery.loading import PluginStatus
-from satchel.packaging.collecting import CUSTOM_PRIORITY, collect_custom, collect_installed, collection_error
+from satchel.packaging.collecting import (
+    CUSTOM_PRIORITY,
+    REQUIRED_FIX,
+    collect_custom,
+    collect_installed,
+    collection_error,
+)
 from satchel.packaging.registry import Registry
 
+PROJECT_FIX = (
+    "Fix or install them, or stop requiring them: remove_custom_packager(...), then "
+    "add_custom_packager(..., is_mandatory=False) on the project (an optional one warns and is skipped)."
+)
 _INSTALLED: Registry | None = None
 _LOCK = threading.Lock()
 
@@ -21,7 +31,7 @@ def installed_registry() -> Registry:
             registry = Registry()
             statuses, failures = collect_installed(registry)
             if failures:
-                raise collection_error(failures, statuses)
+                raise collection_error(failures, statuses, REQUIRED_FIX)
             _INSTALLED = registry
         return _INSTALLED
 
@@ -40,7 +50,7 @@ def registry_for(custom: list[tuple[str, bool]]) -> Registry:
         if status.status != "loaded" and mandatory:
             failures.append(status)
     if failures:
-        raise collection_error(failures, statuses)
+        raise collection_error(failures, statuses, PROJECT_FIX)
     return registry
 
 
