@@ -34,7 +34,8 @@ def is_packable(obj: Any, artifact_type: str, configurations: dict[str, Any]) ->
 def pack(obj: Any, key: str, artifact_type: str, configurations: dict[str, Any]) -> Any:
     """Pack `obj` under `key`; must not change `obj`.
 
-    For artifact type `result`, return the JSON-able value to log. Otherwise return
+    For artifact type `result`, return the JSON-able value to log (an item of another type inside
+    it: `self.result_of(item, key)`, what its own packager logs it as). Otherwise return
     `(path, instructions)`: the payload (a file or folder, ideally written under
     `self.staging_path(key, suffix)`) and a JSON-able dict handed back to `unpack`.
     """

@@ -12,14 +12,16 @@ from satchel_builtins._ordering import order_key
 
 
 def assert_exact(expected, actual, where="value"):
-    """Equal, with the same types all the way down; NaN equals NaN and -0.0 is not 0.0."""
+    """Equal, with the same types all the way down; NaN equals NaN of the same sign, -0.0 is not 0.0."""
     assert type(actual) is type(expected), (
         f"{where}: got a {type(actual).__name__} ({actual!r:.80}), expected a "
         f"{type(expected).__name__} ({expected!r:.80})"
     )
     if isinstance(expected, float):
         if math.isnan(expected):
+            sign = math.copysign(1, expected)
             assert math.isnan(actual), f"{where}: got {actual!r}, expected nan"
+            assert math.copysign(1, actual) == sign, f"{where}: the sign bit of the NaN flipped"
         else:
             assert actual == expected and math.copysign(1, actual) == math.copysign(1, expected), (
                 f"{where}: got {actual!r}, expected {expected!r}"

@@ -68,6 +68,9 @@ def test_files_are_natural_for_other_tools(manager):
         (bytearray(b"a"), "txt", "b'a'\n"),
         ([float("nan"), float("-inf")], "json", '["nan", "-inf"]\n'),  # strict JSON
         ([float("nan"), float("-inf")], "yaml", "- .nan\n- -.inf\n"),
+        ([float("-nan")], "json", '["-nan"]\n'),  # a NaN whose sign bit is set
+        ([float("-nan")], "txt", "['-nan']\n"),
+        ([float("-nan"), float("nan")], "yaml", "- .nan\n- .nan\n"),  # the signs in the schema
     ],
 )
 def test_what_is_written(manager, exact, obj, file_format, content):

@@ -7,6 +7,7 @@ threads, at once.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +15,41 @@ from satchel.errors import SatchelError
 from satchel.packaging.workspace import Workspace
 
 
+class _NoDefault:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<no default>"
+
+
+#: The `default` of `Packager.result_of` when none is given.
+NO_DEFAULT: Any = _NoDefault()
+
+#: How a `pack` call logs a value nested in the result being packed: `(value, key, default)` to
+#: the JSON value, or `default` when the value would not be logged as a result on its own.
+NestedResult = Callable[[Any, str, Any], Any]
+
+
 class Call:
-    """One `pack` or `unpack` call: its workspace, key and the type hint served.
+    """One `pack` or `unpack` call: its workspace, key, the type hint served and, while packing,
+    how a value nested in a result is logged (through the manager's registry).
 
     (A slotted class: one is made for every small result packed.)
     """
 
-    __slots__ = ("_folder", "key", "type_hint", "workspace")
+    __slots__ = ("_folder", "key", "nested_result", "type_hint", "workspace")
 
-    def __init__(self, workspace: Workspace, key: str, type_hint: Any = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        key: str,
+        type_hint: Any = None,
+        nested_result: NestedResult | None = None,
+    ) -> None:
         self.workspace = workspace
         self.key = key
         self.type_hint = type_hint
+        self.nested_result = nested_result  # None while unpacking
         self._folder: Path | None = None
 
     @property

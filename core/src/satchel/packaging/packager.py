@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
-from satchel.errors import ClearingError
-from satchel.packaging.call import current_call
+from satchel.errors import ClearingError, SatchelError
+from satchel.packaging.call import NO_DEFAULT, current_call
 from satchel.packaging.type_hints import hint_origin
 
 
@@ -15,12 +15,12 @@ class Packager(ABC):
     """Packs objects of one type (or family) into artifacts and unpacks them back.
 
     Its methods `is_packable`, `pack`, `unpack` and `clear` are its hook implementations (see
-    `satchel.hookspecs`). Instances are never shared between managers: each manager makes its
-    own when it collects the class (and a fresh one to unpack an artifact whose packager it did
-    not collect). That instance serves every call of its manager, from any thread, so it keeps
-    no per-call state: use `staging_path`, `add_future_clearing_path`, `type_hint` and
-    `hinted_class`, which read the call in progress (from the thread running the hook: a worker
-    thread you start must be handed the paths it needs).
+    `satchel.hookspecs`). Each manager makes its own instance when it collects the class (the
+    runs of one process share theirs; an artifact whose packager was not collected gets a fresh
+    one). That instance serves many calls, from any thread, so it keeps no per-call state: use
+    `staging_path`, `add_future_clearing_path`, `result_of`, `type_hint` and `hinted_class`,
+    which read the call in progress (from the thread running the hook: a worker thread you start
+    must be handed the paths it needs).
     """
 
     #: The type packed: a class, a dotted string (``"numpy.ndarray"``) resolved only once its
@@ -87,6 +87,20 @@ class Packager(ABC):
         """Delete `path` when the current run (or manager) ends, whether it succeeded or not."""
         call = current_call("add_future_clearing_path")
         call.workspace.register_clearing(self, Path(path))
+
+    def result_of(self, value: Any, key: str, default: Any = NO_DEFAULT) -> Any:
+        """The JSON value `value` logs as inside the result this packager is packing.
+
+        For a container's items that are not JSON values: `value` is logged as it would be on
+        its own, by the packager the manager chooses for it, when that packager's artifact type
+        for it is `result` (a numpy scalar: the equal Python scalar). Otherwise `default` is
+        returned or, without one, a `PackingError` says how `value` would be packed instead.
+        `key` names `value` in messages (``"metrics['acc']"``). Only while packing.
+        """
+        nested = current_call("result_of").nested_result
+        if nested is None:
+            raise SatchelError("result_of can only be used while satchel is packing, not unpacking")
+        return nested(value, key, default)
 
     @property
     def type_hint(self) -> Any:

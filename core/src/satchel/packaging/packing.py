@@ -12,7 +12,7 @@ from typing import Any
 
 from satchel.errors import PackingError, SatchelError, SatchelWarning
 from satchel.packaging.artifact import Artifact
-from satchel.packaging.call import CURRENT, Call
+from satchel.packaging.call import CURRENT, NO_DEFAULT, Call
 from satchel.packaging.log_hints import (
     LogHint,
     LogHintLike,
@@ -29,6 +29,8 @@ from satchel.packaging.workspace import Workspace
 from satchel.payloads.hashing import copy_payload, hash_path
 from satchel.payloads.json_values import is_json_value
 
+_NO_CONFIGURATIONS: Mapping[str, Any] = {}
+
 
 class Packer:
     """Packs values into a workspace with the packagers of a registry."""
@@ -36,6 +38,7 @@ class Packer:
     def __init__(self, registry: Registry, workspace: Workspace) -> None:
         self._registry = registry
         self._workspace = workspace
+        self._nested = self.nested_result  # bound once: every call packed carries it
 
     def pack(self, obj: Any, log_hint: LogHintLike | Sequence[LogHintLike | None]) -> Any:
         """An `Artifact`, a `{key: value}` result, or a list of them (see `PackagersManager.pack`)."""
@@ -103,27 +106,49 @@ class Packer:
         ):
             self._workspace.protect(os.fspath(obj))  # the user's own path: never cleared
         configurations = dict(hint.configurations) if hint.configurations else {}
-        call = Call(self._workspace, key)
+        call = Call(self._workspace, key, None, self._nested)
         token = CURRENT.set(call)
         try:
             out = record.pack(obj, key, artifact_type, configurations)
         except SatchelError:
             raise
         except Exception as error:
-            raise PackingError(
-                f"{record.name} failed to pack {key!r} ({type(obj).__qualname__}) as "
-                f"{artifact_type!r}: {type(error).__name__}: {error}"
-            ) from error
+            raise _failed(record, obj, key, artifact_type, error) from error
         finally:
             CURRENT.reset(token)
         if artifact_type == "result":
             if not is_json_value(out):
-                raise PackingError(
-                    f"{record.name} returned a {type(out).__qualname__} for result {key!r}, "
-                    "which is not a JSON value"
-                )
+                raise _not_json(record, key, out)
             return {key: out}
         return self._artifact(record, obj, key, artifact_type, out, call)
+
+    def nested_result(self, obj: Any, key: str, default: Any = NO_DEFAULT) -> Any:
+        """The JSON value `obj` logs as inside a result being packed (`Packager.result_of`).
+
+        `obj` is logged as it would be on its own: by the packager chosen for it with its default
+        artifact type, when that is `result`. Otherwise `default` is returned or, without one, a
+        `PackingError` says how `obj` would be packed instead. Runs inside the current call.
+        """
+        verdict = self._registry.choose(obj, None, _NO_CONFIGURATIONS, key)
+        record = verdict.record
+        if verdict.artifact_type != "result":
+            if default is not NO_DEFAULT:
+                return default
+            kind = type(obj)
+            raise PackingError(
+                f"result {key!r} is a {kind.__module__}.{kind.__qualname__}, which {record.name} "
+                f"packs as {verdict.artifact_type!r}, not as a result, so it cannot be logged inside "
+                "one; log it on its own (a '**' log hint logs each value of a dict by itself)"
+            )
+        try:
+            out = record.pack(obj, key, "result", {})
+        except SatchelError:
+            raise
+        except Exception as error:
+            raise _failed(record, obj, key, "result", error) from error
+        if not is_json_value(out):
+            raise _not_json(record, key, out)
+        return out
 
     def _artifact(
         self, record: PackagerRecord, obj: Any, key: str, artifact_type: str, out: Any, call: Call
@@ -159,6 +184,19 @@ class Packer:
             trusted=True,
             path=str(path),
         )
+
+
+def _failed(record: PackagerRecord, obj: Any, key: str, artifact_type: str, error: Exception) -> PackingError:
+    return PackingError(
+        f"{record.name} failed to pack {key!r} ({type(obj).__qualname__}) as "
+        f"{artifact_type!r}: {type(error).__name__}: {error}"
+    )
+
+
+def _not_json(record: PackagerRecord, key: str, out: Any) -> PackingError:
+    return PackingError(
+        f"{record.name} returned a {type(out).__qualname__} for result {key!r}, which is not a JSON value"
+    )
 
 
 def _versions(record: PackagerRecord, obj: Any) -> dict[str, str]:

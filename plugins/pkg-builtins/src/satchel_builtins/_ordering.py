@@ -7,6 +7,7 @@ numerically, strings and bytes lexically, and anything else by type then content
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,8 +18,8 @@ def order_key(value: Any) -> tuple[Any, ...]:
         return (0,)
     if isinstance(value, bool):
         return (1, value)
-    if isinstance(value, (int, float)):
-        return (2, 1) if value != value else (2, 0, value)
+    if isinstance(value, (int, float)):  # NaNs: those with the sign bit set first
+        return (2, 1, math.copysign(1.0, value)) if value != value else (2, 0, value)
     if isinstance(value, str):
         return (3, value)
     if isinstance(value, (bytes, bytearray)):

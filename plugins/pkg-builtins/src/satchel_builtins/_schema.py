@@ -15,7 +15,10 @@ written as text, non-str dict keys written as strings, NaN and infinities in JSO
   a string with a lone surrogate, which libyaml cannot write);
 - ``{"t": "bytes" | "bytearray", "e": "base64"}``: bytes as UTF-8 text, or base64 (``"e"``)
   when they are not UTF-8; yaml and txt write bytes natively;
-- ``{"t": "float"}``: ``"nan"``, ``"inf"`` or ``"-inf"`` (JSON and Python literals lack them);
+- ``{"t": "float"}``: ``"nan"``, ``"-nan"`` (a NaN whose sign bit is set), ``"inf"`` or ``"-inf"``
+  (JSON and Python literals lack them); in yaml, which writes them natively but reads every
+  ``.nan`` with the one sign its loader computes, ``{"t": "float", "v": "nan" | "-nan"}`` beside
+  the ``.nan`` written;
 - ``{"t": "int"}``: an int too long for a decimal string (``sys.get_int_max_str_digits``), in hex.
 
 Subclasses of builtins found inside (OrderedDict, IntEnum, namedtuple, ...) are written as their
@@ -59,11 +62,13 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 Path = tuple[Any, ...]  # (parent path, step) chains, formatted only for messages
 
 
-def plain_scalars(values: Any, *, finite: bool, utf8: bool, max_bits: int | None) -> bool:
+def plain_scalars(
+    values: Any, *, finite: bool, utf8: bool, max_bits: int | None, nan: bool = False
+) -> bool:
     """Whether every item is a str, int, float, bool or None that needs no schema (fast path).
 
-    `finite`: NaN and infinities need one; `utf8`: strings with a lone surrogate need one;
-    `max_bits`: ints longer than that need one.
+    `finite`: NaN and infinities need one; `nan`: NaN needs one; `utf8`: strings with a lone
+    surrogate need one; `max_bits`: ints longer than that need one.
     """
     kinds = set(map(type, values))
     if not kinds <= _PLAIN:
@@ -73,9 +78,9 @@ def plain_scalars(values: Any, *, finite: bool, utf8: bool, max_bits: int | None
         ints = values if single else [value for value in values if type(value) is int]
         if ints and max(max(ints), -min(ints)).bit_length() > max_bits:
             return False
-    if float in kinds and finite:
+    if float in kinds and (finite or nan):
         floats = values if single else [value for value in values if type(value) is float]
-        if not all(map(math.isfinite, floats)):
+        if not all(map(math.isfinite, floats) if finite else (value == value for value in floats)):
             return False
     if str in kinds and utf8:
         texts = values if single else [value for value in values if type(value) is str]
@@ -118,7 +123,10 @@ class Encoder:
         self._utf8 = self.file_format == "yaml"
 
     def _plain(self, values: Any) -> bool:
-        return plain_scalars(values, finite=self._finite, utf8=self._utf8, max_bits=self._max_bits)
+        # yaml writes NaN and infinities, but a NaN needs its sign recorded (see `_float`)
+        return plain_scalars(
+            values, finite=self._finite, utf8=self._utf8, max_bits=self._max_bits, nan=True
+        )
 
     def encode(self, value: Any, path: Path | str) -> tuple[Any, dict[str, Any] | None]:
         """`(native, node)` for `value`; `node` is None when the native value is exact."""
@@ -136,9 +144,7 @@ class Encoder:
             return value, None
         if kind is float:
             if value != value or value in (float("inf"), float("-inf")):
-                if self.file_format == "yaml":
-                    return value, None
-                return repr(value), {"t": "float"}
+                return _float(value, self.file_format)
             return value, None
         if kind is bytes or kind is bytearray:
             return self._bytes(value, kind.__name__)
@@ -244,7 +250,10 @@ class Encoder:
     def _key(self, name: Any, path: Path) -> tuple[Any, dict[str, Any] | None]:
         if type(name) is str and (self.file_format != "yaml" or _utf8_ok(name)):
             return name, None
-        if self.file_format == "txt" or (self.file_format == "yaml" and type(name) in _YAML_KEYS):
+        # (not a NaN key in yaml: its loader reads every .nan as one object, so NaN keys would merge)
+        if self.file_format == "txt" or (
+            self.file_format == "yaml" and type(name) in _YAML_KEYS and name == name
+        ):
             native, node = self.encode(name, path)
             if self.file_format == "txt" or not isinstance(native, (list, dict)):
                 return native, node
@@ -256,6 +265,19 @@ class Encoder:
         if not _utf8_ok(text):
             text = json.dumps(native, allow_nan=False)
         return text, ({"t": "json", "s": node} if node else {"t": "json"})
+
+
+def _float(value: float, file_format: str) -> tuple[Any, dict[str, Any] | None]:
+    """NaN or an infinity: its text (``"-nan"`` keeps a NaN's sign bit) and node, or yaml's own.
+
+    yaml writes ``.nan`` and ``.inf`` natively, but reads every ``.nan`` back with one sign, the
+    one its loader computes (PyYAML's ``-inf / inf``, whose sign is the CPU's: negative on x86),
+    so the sign the NaN had is recorded beside it.
+    """
+    text = repr(value) if value == value else ("-nan" if math.copysign(1.0, value) < 0 else "nan")
+    if file_format != "yaml":
+        return text, {"t": "float"}
+    return value, ({"t": "float", "v": text} if value != value else None)
 
 
 def _utf8_ok(text: str) -> bool:
@@ -309,9 +331,13 @@ def decode(native: Any, node: dict[str, Any] | None) -> Any:
     if kind == "int":
         return int(native, 16)
     if kind == "float":
-        if native not in ("nan", "inf", "-inf"):
-            raise ValueError(f"expected 'nan', 'inf' or '-inf', got {native!r}")
-        return float(native)
+        if "v" in node:  # yaml: a NaN read back as .nan, its sign recorded here
+            if not (isinstance(native, float) and native != native) or node["v"] not in ("nan", "-nan"):
+                raise ValueError(f"expected .nan, got {native!r}")
+            return float(node["v"])
+        if native not in ("nan", "-nan", "inf", "-inf"):
+            raise ValueError(f"expected 'nan', '-nan', 'inf' or '-inf', got {native!r}")
+        return float(native)  # float("-nan") has its sign bit set
     if kind in ("bytes", "bytearray"):
         import base64
 

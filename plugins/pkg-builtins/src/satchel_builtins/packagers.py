@@ -94,8 +94,12 @@ class _CollectionPackager(DefaultPackager):
     _JSONL_LAYOUT: ClassVar[str] = "array"
 
     def pack_result(self, obj: Any, key: str) -> Any:
-        """A JSON value (tuples and sets as lists, bytes as text; see `satchel_builtins._results`)."""
-        return to_result(obj, key)
+        """A JSON value (tuples and sets as lists, bytes as text; see `satchel_builtins._results`).
+
+        Items of other types are logged as they would be on their own (`result_of`): numpy
+        scalars as the equal Python scalars, say.
+        """
+        return to_result(obj, key, self.result_of)
 
     def pack_file(self, obj: Any, key: str, file_format: str = "json") -> tuple[Path, dict[str, Any]]:
         """Write a json, yaml, jsonl or txt file; the instructions hold what it cannot say."""
