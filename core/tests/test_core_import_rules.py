@@ -47,9 +47,16 @@ ALLOWED = {
     },
     "satchel.cli": {"*"},
     "satchel": {"*"},  # the package's __init__ and __main__: the public face
+    "satchel.backends": {"satchel.tracking"},  # the public face of the store interfaces
 }
 #: What a plugin distribution may import of satchel: the public names and the toolkit modules.
-PUBLIC_MODULES = ("satchel.errors", "satchel.hookspecs", "satchel.payloads", "satchel.testing")
+PUBLIC_MODULES = (
+    "satchel.backends",
+    "satchel.errors",
+    "satchel.hookspecs",
+    "satchel.payloads",
+    "satchel.testing",
+)
 
 
 def module_name(path: Path, root: Path) -> str:

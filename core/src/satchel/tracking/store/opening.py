@@ -107,7 +107,7 @@ def _backend(scheme: str, url: str, kind: type, what: str) -> Any:
         )
     entry = found[0]
     try:  # the entry point names a callable (`module:function` or a class) taking the URL
-        (factory,) = load_objects(entry.value, callable, "store backend")
+        (factory,) = load_objects(entry.value, callable, "store backend").objects
         backend = factory(url)
     except SatchelError:
         raise
