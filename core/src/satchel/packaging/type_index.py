@@ -2,6 +2,15 @@
 
 The cost of choosing a packager does not grow with the number of installed packagers: the
 candidates for `type(obj)` are found by walking its MRO once and cached.
+
+Threads: the index is one immutable `_State` (packagers by type, the pending ones and the
+modules they wait for, how many modules were imported at the last look, and a per-type cache)
+that is replaced whole, under the lock, by whoever changes it: collection, removal, or the
+first reader to see that a module a pending packager waits for was imported. Readers take no
+lock: they read `self._state` once and use only that snapshot. The cache of a state only ever
+holds candidates computed from that same state, so a computation from an older state can never
+be stored where a newer one is read, and a state that says "modules seen" has already resolved
+what those modules made resolvable.
 """
 
 from __future__ import annotations
@@ -17,50 +26,107 @@ from satchel.packaging.type_hints import hint_origin
 if TYPE_CHECKING:
     from satchel.packaging.records import PackagerRecord
 
+_ByOrigin = dict[type, tuple["PackagerRecord", ...]]
+
+
+class _State:
+    """One generation of the index; never changed once published, except for filling `cache`.
+
+    `cache` is shared only by states with the very same `by_origin` (`seen` makes one), so every
+    entry in it was computed from the packagers it is read with.
+    """
+
+    __slots__ = ("by_origin", "cache", "modules_seen", "pending", "pending_modules")
+
+    def __init__(
+        self,
+        by_origin: _ByOrigin,
+        pending: tuple[PackagerRecord, ...],
+        modules_seen: int,
+        *,
+        pending_modules: tuple[str, ...] | None = None,
+        cache: dict[type, tuple[PackagerRecord, ...]] | None = None,
+    ) -> None:
+        self.by_origin = by_origin
+        self.pending = pending
+        if pending_modules is None:  # the top-level modules the pending packagers wait for
+            pending_modules = tuple(sorted({m for r in pending for m in r.spec.modules()}))
+        self.pending_modules = pending_modules
+        self.modules_seen = modules_seen  # len(sys.modules) when pending was last checked
+        self.cache = {} if cache is None else cache
+
+    def seen(self, modules_seen: int) -> _State:
+        """The same index, checked against `modules_seen` imported modules (the cache is kept)."""
+        return _State(
+            self.by_origin,
+            self.pending,
+            modules_seen,
+            pending_modules=self.pending_modules,
+            cache=self.cache,
+        )
+
+    def compute(self, cls: type) -> tuple[PackagerRecord, ...]:
+        """Packagers for objects of exactly `cls`, best first, from this state's index."""
+        found: list[PackagerRecord] = []
+        for depth, base in enumerate(cls.__mro__):
+            for record in self.by_origin.get(base, ()):
+                if depth == 0 or record.pack_subclasses:
+                    found.append(record)
+        found.sort(key=lambda record: (record.priority, -record.order))
+        return tuple(found)
+
+    def without(self, name: str) -> tuple[_ByOrigin, tuple[PackagerRecord, ...]]:
+        """Copies of the index and the pending packagers without the packager class `name`."""
+        by_origin = {}
+        for origin, records in self.by_origin.items():
+            kept = tuple(record for record in records if record.name != name)
+            if kept:
+                by_origin[origin] = kept
+        return by_origin, tuple(record for record in self.pending if record.name != name)
+
 
 class TypeIndex:
     """Collected packagers indexed by the class they declare (dotted names once resolvable)."""
 
     def __init__(self) -> None:
-        self._by_origin: dict[type, list[PackagerRecord]] = {}
-        self._pending: list[PackagerRecord] = []
-        self._pending_modules: tuple[str, ...] = ()
-        self._cache: dict[type, tuple[PackagerRecord, ...]] = {}
-        self._modules_seen = -1
-        self._lock = threading.RLock()  # resolving pending types may race between threads
+        self._state = _State({}, (), -1)
+        # serializes the writers; readers never take it. Re-entrant: resolving a dotted type may
+        # import a submodule, whose own import code may pack through this same index
+        self._lock = threading.RLock()
 
     def add(self, record: PackagerRecord) -> None:
         """Index a packager (replacing any earlier one of the same class)."""
+        problems: list[str] = []
         with self._lock:
-            self.remove(record.name)
-            if not self._try_resolve(record):
-                self._set_pending([*self._pending, record])
-                self._modules_seen = -1
-            self._cache.clear()
+            state = self._state
+            by_origin, pending = state.without(record.name)
+            modules_seen = state.modules_seen
+            if not self._try_resolve(record, by_origin, problems):
+                pending = (*pending, record)
+                modules_seen = -1  # look again at the next candidates() call
+            self._state = _State(by_origin, pending, modules_seen)
+        _warn(problems)
 
     def remove(self, name: str) -> None:
         """Forget the packager class called `name`."""
         with self._lock:
-            for records in self._by_origin.values():
-                records[:] = [record for record in records if record.name != name]
-            self._set_pending([record for record in self._pending if record.name != name])
-            self._cache.clear()
+            state = self._state
+            by_origin, pending = state.without(name)
+            self._state = _State(by_origin, pending, state.modules_seen)
 
     @property
     def pending(self) -> list[PackagerRecord]:
         """Packagers whose declared type's module is not imported yet."""
-        return list(self._pending)
+        return list(self._state.pending)
 
     def candidates(self, cls: type) -> tuple[PackagerRecord, ...]:
         """Packagers for objects of exactly `cls`, best first (priority, then most recent)."""
-        if self._pending_modules and len(sys.modules) != self._modules_seen:
-            # look again only when something was imported since the last look
-            self._modules_seen = len(sys.modules)
-            if any(module in sys.modules for module in self._pending_modules):
-                self._resolve_pending()
-        found = self._cache.get(cls)
+        state = self._state  # one snapshot: everything below reads only this one
+        if state.pending_modules and len(sys.modules) != state.modules_seen:
+            state = self._look_again()  # something was imported since the last look
+        found = state.cache.get(cls)
         if found is None:
-            found = self._cache[cls] = self._compute(cls)
+            found = state.cache.setdefault(cls, state.compute(cls))
         return found
 
     def for_hint(self, hint: Any) -> list[PackagerRecord]:
@@ -75,48 +141,63 @@ class TypeIndex:
             return [record for record in shaped if record.resolved.matches(hint)] + plain
         return plain + shaped
 
-    def _compute(self, cls: type) -> tuple[PackagerRecord, ...]:
-        found: list[PackagerRecord] = []
-        for depth, base in enumerate(cls.__mro__):
-            for record in self._by_origin.get(base, ()):
-                if depth == 0 or record.pack_subclasses:
-                    found.append(record)
-        found.sort(key=lambda record: (record.priority, -record.order))
-        return tuple(found)
+    def _look_again(self) -> _State:
+        """Resolve the pending packagers whose modules are imported now; the state to read.
 
-    def _try_resolve(self, record: PackagerRecord) -> bool:
+        The count of imported modules is taken before looking, and published only with the
+        result of the look, so no reader can skip a look that has not been done yet.
+        """
+        problems: list[str] = []
+        with self._lock:
+            state = self._state  # perhaps already refreshed by another thread
+            modules_seen = len(sys.modules)
+            if state.pending_modules and modules_seen != state.modules_seen:
+                state = self._resolved(state, modules_seen, problems)
+                self._state = state
+        _warn(problems)
+        return state
+
+    @classmethod
+    def _resolved(cls, state: _State, modules_seen: int, problems: list[str]) -> _State:
+        """`state` with the pending packagers that resolve now indexed, as of `modules_seen`."""
+        if not any(module in sys.modules for module in state.pending_modules):
+            return state.seen(modules_seen)  # nothing they wait for: the same index and cache
+        by_origin = dict(state.by_origin)
+        still = tuple(record for record in state.pending if not cls._try_resolve(record, by_origin, problems))
+        if len(still) == len(state.pending):
+            return state.seen(modules_seen)
+        return _State(by_origin, still, modules_seen)  # a new generation, with a cache of its own
+
+    @staticmethod
+    def _try_resolve(record: PackagerRecord, by_origin: _ByOrigin, problems: list[str]) -> bool:
+        """Index `record` in `by_origin` (an unpublished copy) if its type resolves; False if pending.
+
+        A type that can never resolve is noted in `problems` (warned about once the lock is
+        released) and the packager is dropped.
+        """
         try:
             resolved = record.spec.resolve()
         except LookupError as error:
-            warnings.warn(
+            problems.append(
                 f"{record.name}.PACKABLE_OBJECT_TYPE {str(record.spec)!r} cannot be resolved "
-                f"({error}); the packager is never chosen",
-                SatchelPluginWarning,
-                stacklevel=4,
+                f"({error}); the packager is never chosen"
             )
             return True  # unresolvable for good: stop trying
         if resolved is None:
             return False
         if not isinstance(resolved.origin, type):
-            warnings.warn(
+            problems.append(
                 f"{record.name}.PACKABLE_OBJECT_TYPE {str(record.spec)!r} names "
-                f"{resolved.origin!r}, which is not a class; the packager is never chosen",
-                SatchelPluginWarning,
-                stacklevel=4,
+                f"{resolved.origin!r}, which is not a class; the packager is never chosen"
             )
             return True  # unusable for good: stop trying
         record.resolved = resolved
-        self._by_origin.setdefault(resolved.origin, []).append(record)
+        by_origin[resolved.origin] = (*by_origin.get(resolved.origin, ()), record)
         return True
 
-    def _set_pending(self, records: list[PackagerRecord]) -> None:
-        """The packagers waiting for a module, and the top-level modules they wait for."""
-        self._pending = records
-        self._pending_modules = tuple(sorted({m for r in records for m in r.spec.modules()}))
 
-    def _resolve_pending(self) -> None:
-        with self._lock:
-            still = [record for record in self._pending if not self._try_resolve(record)]
-            if len(still) != len(self._pending):
-                self._set_pending(still)
-                self._cache.clear()
+def _warn(problems: list[str]) -> None:
+    """Warn about packagers that are never chosen (outside the lock: a warning may raise)."""
+    for text in problems:
+        # 1 here, 2 TypeIndex.add or _look_again, 3 Registry.add or candidates: 4 is their caller
+        warnings.warn(text, SatchelPluginWarning, stacklevel=4)
