@@ -13,6 +13,8 @@ from satchel.errors import PackingError, SatchelWarning, UnpackingError
 from satchel.packaging.artifact import Artifact
 from satchel.packaging.versions import distribution_of, python_version
 
+#: The artifact type whose payload is a pickle written by `dump`: the only one `load` ever reads.
+PICKLE_ARTIFACT_TYPE = "object"
 ALLOWED_PICKLE_MODULES = ("cloudpickle", "pickle")
 DEFAULT_PICKLE_MODULE = "cloudpickle"
 
