@@ -17,15 +17,26 @@ from satchel.packaging.workspace import Workspace
 class Call:
     """One `pack` or `unpack` call: its workspace, key and the type hint served.
 
+    While unpacking, also which packager reads the payload (`reader`, its dotted class name) and
+    as what artifact type, so the checks made before unpickling know who asks.
     (A slotted class: one is made for every small result packed.)
     """
 
-    __slots__ = ("_folder", "key", "type_hint", "workspace")
+    __slots__ = ("_folder", "artifact_type", "key", "reader", "type_hint", "workspace")
 
-    def __init__(self, workspace: Workspace, key: str, type_hint: Any = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        key: str,
+        type_hint: Any = None,
+        reader: str | None = None,
+        artifact_type: str | None = None,
+    ) -> None:
         self.workspace = workspace
         self.key = key
         self.type_hint = type_hint
+        self.reader = reader
+        self.artifact_type = artifact_type
         self._folder: Path | None = None
 
     @property

@@ -12,10 +12,9 @@ from typing import Any
 
 from satchel.discovery.loading import resolve_dotted
 from satchel.errors import PackingError, UnpackingError
-from satchel.packaging.artifact import Artifact
+from satchel.packaging.artifact import PICKLE_ARTIFACT_TYPE, Artifact
 from satchel.packaging.default_packager import DefaultPackager
 from satchel.packaging.explanation import Explanation
-from satchel.packaging.pickling import PICKLE_ARTIFACT_TYPE
 from satchel.packaging.records import PackagerRecord
 from satchel.packaging.type_hints import hint_origin, object_type_name
 from satchel.packaging.type_index import TypeIndex

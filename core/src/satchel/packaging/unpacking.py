@@ -96,7 +96,7 @@ class Unpacker:
     ) -> Any:
         if artifact_type is None:
             raise UnpackingError(f"artifact {item.key!r} records no artifact type")
-        call = Call(self._workspace, item.key, type_hint=hint)
+        call = Call(self._workspace, item.key, hint, reader=record.name, artifact_type=artifact_type)
         token = CURRENT.set(call)
         try:
             return record.unpack(item, artifact_type, dict(instructions))
@@ -111,8 +111,9 @@ def _never_unpickled(item: Artifact, hint: str, tried: int, registry: Registry) 
             f"\n{item.key!r} is a plain file, and a plain file is never unpickled (a pickle can run any "
             "code): only payloads satchel recorded as 'object' are."
         )
-        if not tried:
-            text += f" {hint} is read back from a result, or from an 'object' artifact satchel packed."
+        if tried:
+            return text
+        text += f" {hint} is read back from a result, or from an 'object' artifact satchel packed."
         readers = registry.plain_file_readers()
         if not readers:
             return text + " No packager collected here reads files (install a family: satchel-builtins)."
