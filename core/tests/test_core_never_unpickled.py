@@ -219,6 +219,7 @@ def test_the_core_alone_says_no_packager_reads_plain_files(tmp_path):
     with PackagersManager(installed=False) as manager, pytest.raises(UnpackingError) as raised:
         manager.unpack(str(path), int)
     assert "a plain file is never unpickled" in str(raised.value)
+    assert "int is read back only from an 'object' artifact satchel packed" in str(raised.value)
     assert "No packager collected here reads files" in str(raised.value)
     assert "trust" not in str(raised.value)
 

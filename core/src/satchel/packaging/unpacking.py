@@ -67,7 +67,7 @@ class Unpacker:
                 continue
             return obj
         lines = "\n".join(f"  - {line}" for line in [*attempts, *refused]) or "  (no packager matches)"
-        note = _never_unpickled(item, _hint_text(type_hint), tried, self._registry) if refused else ""
+        note = _never_unpickled(item, type_hint, members, tried, self._registry) if refused else ""
         raise UnpackingError(f"cannot unpack {item.key!r} as {_hint_text(type_hint)}; tried:\n{lines}{note}")
 
     def _as_artifact(self, source: Any) -> Artifact:
@@ -104,8 +104,11 @@ class Unpacker:
             CURRENT.reset(token)
 
 
-def _never_unpickled(item: Artifact, hint: str, tried: int, registry: Registry) -> str:
+def _never_unpickled(
+    item: Artifact, type_hint: Any, members: list[Any], tried: int, registry: Registry
+) -> str:
     """Why packagers were left out (the payload was never a pickle), and what would work."""
+    hint = _hint_text(type_hint)
     if item.kind is None:
         text = (
             f"\n{item.key!r} is a plain file, and a plain file is never unpickled (a pickle can run any "
@@ -113,7 +116,9 @@ def _never_unpickled(item: Artifact, hint: str, tried: int, registry: Registry) 
         )
         if tried:
             return text
-        text += f" {hint} is read back from a result, or from an 'object' artifact satchel packed."
+        results = any("result" in r.artifact_types for m in members for r in registry.index.for_hint(m))
+        source = "from a result, or from" if results else "only from"
+        text += f" {hint} is read back {source} an 'object' artifact satchel packed."
         readers = registry.plain_file_readers()
         if not readers:
             return text + " No packager collected here reads files (install a family: satchel-builtins)."
