@@ -362,14 +362,15 @@ def test_truncated_payload_is_a_size_error(manager, trap):
     assert not marker.exists()
 
 
-def test_plain_pickle_file_is_untrusted(manager, tmp_path, trap):
+def test_plain_pickle_file_is_never_unpickled(manager, tmp_path, trap):
     artifact, marker = trap
     copy = tmp_path / "copy.pkl"
     copy.write_bytes(Path(artifact.local_path()).read_bytes())
     assert manager.unpack(str(copy), object) == str(copy)  # object accepts anything: kept as given
     with pytest.raises(UnpackingError) as raised:
         manager.unpack(str(copy), int)
-    assert "not trusted" in str(raised.value)
+    assert "a plain file is never unpickled" in str(raised.value)
+    assert "trust" not in str(raised.value)  # trusting a plain file would not (and must not) help
     assert not marker.exists()
 
 
@@ -421,5 +422,6 @@ def test_the_default_packager_never_unpickles_a_payload_recorded_as_another_kind
     assert artifact.kind == "file" and artifact.trusted
     with pytest.raises(UnpackingError) as caught:
         manager.unpack(artifact, PickleInDisguise)
-    assert DEFAULT not in str(caught.value)  # not even tried
+    assert f"{DEFAULT} as 'object'" not in str(caught.value)  # not even tried
+    assert f"{DEFAULT}: not tried" in str(caught.value)  # and the error says why
     assert not marker.exists()

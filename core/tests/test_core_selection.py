@@ -363,9 +363,9 @@ def test_generic_shape_is_used_for_plain_files_under_its_hint(manager, things, t
     path = tmp_path / "things.json"
     path.write_text("[3, 4]")
     assert manager.unpack(str(path), list[module.Thing]) == [module.Thing(3), module.Thing(4)]
-    # a different shape does not match: no list packager but the pickling default, which
-    # refuses an untrusted plain file
-    with pytest.raises(satchel.UnpackingError, match="not trusted"):
+    # a different shape does not match: no list packager but the pickling default, which is
+    # never given a plain file
+    with pytest.raises(satchel.UnpackingError, match="a plain file is never unpickled"):
         manager.unpack(str(path), list[int])
 
 

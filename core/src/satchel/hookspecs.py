@@ -46,7 +46,10 @@ def unpack(item: Any, artifact_type: str, instructions: dict[str, Any]) -> Any:
     """Turn the `satchel.Artifact` `item` (`item.local_path()`) back into an object.
 
     `instructions` are what `pack` returned for it (empty for a plain file made outside
-    satchel); the type hint being served is `self.type_hint`.
+    satchel); the type hint being served is `self.type_hint`. `artifact_type` is the type `item`
+    was recorded as, or (a plain file, or a type this packager does not support) its
+    `DEFAULT_UNPACKING_ARTIFACT_TYPE`, but never `object` unless `item` was recorded as `object`:
+    nothing else is ever unpickled.
     """
 
 

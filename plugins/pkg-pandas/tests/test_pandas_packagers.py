@@ -203,11 +203,25 @@ def test_no_warning_when_nothing_is_lost(manager) -> None:
         )
 
 
-def test_untrusted_h5_is_not_read(manager, tmp_path) -> None:
+def test_outside_h5_is_not_read(manager, tmp_path) -> None:
     path = tmp_path / "outside.h5"
     pd.DataFrame({"x": [1.5]}).to_hdf(path, key="data")
-    with pytest.raises(UnpackingError, match="not trusted"):
+    with pytest.raises(UnpackingError, match=r"is a plain file .*, so it is never unpickled") as raised:
         manager.unpack(str(path), pd.DataFrame)
+    assert "trust" not in str(raised.value)  # h5 can hold pickles: a plain one is never read
+
+
+def test_h5_in_a_path_artifact_is_not_read(manager, tmp_path) -> None:
+    from satchel_pathlib.packagers import PathPackager
+
+    manager.collect_packagers([PathPackager], mandatory=True)
+    path = tmp_path / "packed.h5"
+    pd.DataFrame({"x": [1.5]}).to_hdf(path, key="data")
+    artifact = manager.pack(path, "p")
+    assert (artifact.kind, artifact.trusted) == ("path", True)
+    with pytest.raises(UnpackingError, match=r"was recorded as 'path'.*so it is never unpickled") as raised:
+        manager.unpack(artifact, pd.DataFrame)  # h5 can hold pickles: read only from pandas' own
+    assert "trust" not in str(raised.value)
 
 
 def test_object_artifact_pickles(manager) -> None:

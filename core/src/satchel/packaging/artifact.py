@@ -7,7 +7,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from satchel.errors import UnpackingError
+from satchel.packaging.call import CURRENT
 from satchel.payloads.hashing import hash_path, payload_size
+
+#: The artifact type whose payload is a pickle (`satchel.packaging.pickling.dump`): the format
+#: core defines, and the only artifact type ever given to a pickle module.
+PICKLE_ARTIFACT_TYPE = "object"
 
 
 @dataclass(eq=False)
@@ -70,10 +75,36 @@ class Artifact:
             )
 
     def check_unpickling_allowed(self) -> None:
-        """Raise unless the artifact is trusted and its payload matches its hash.
+        """Raise unless this payload may be unpickled; call it before any unpickling (pickle,
+        cloudpickle, numpy object arrays, ...).
 
-        Call it before any unpickling (pickle, cloudpickle, numpy object arrays, ...).
+        Never a plain file (no artifact type recorded). Inside an unpack call, only when the
+        payload is read as the artifact type it was recorded as and, for a type other than
+        `object` (core's pickle, the same whoever reads it), by a packager of the module that
+        recorded it: a format that holds pickles is read only from that format's own artifacts.
+        Then only when the artifact is trusted and its payload matches its hash.
         """
+        if self.kind is None:
+            raise UnpackingError(
+                f"{self.key!r} is a plain file (no artifact type recorded), so it is never unpickled "
+                "(a pickle can run any code): only payloads satchel recorded are"
+            )
+        call = CURRENT.get()
+        if call is not None and call.reader is not None:
+            reader = call.reader
+            if call.artifact_type != self.kind:
+                raise UnpackingError(
+                    f"artifact {self.key!r} was recorded as {self.kind!r} and {reader} reads it as "
+                    f"{call.artifact_type!r}, so it is never unpickled: a payload is unpickled only "
+                    "as the artifact type it was recorded as"
+                )
+            recorder = (self.packager or "").rpartition(".")[0]
+            if self.kind != PICKLE_ARTIFACT_TYPE and reader.rpartition(".")[0] != recorder:
+                raise UnpackingError(
+                    f"artifact {self.key!r} was recorded as {self.kind!r} by {self.packager}, and "
+                    f"{reader} reads it, so it is never unpickled: pickles inside a {self.kind!r} "
+                    "payload are read only by the packagers of the module that recorded it"
+                )
         if not self.trusted:
             raise UnpackingError(
                 f"artifact {self.key!r} is not trusted, so it is never unpickled "

@@ -34,10 +34,20 @@ class Call:
     """One `pack` or `unpack` call: its workspace, key, the type hint served and, while packing,
     how a value nested in a result is logged (through the manager's registry).
 
+    While unpacking, also which packager reads the payload (`reader`, its dotted class name) and
+    as what artifact type, so the checks made before unpickling know who asks.
     (A slotted class: one is made for every small result packed.)
     """
 
-    __slots__ = ("_folder", "key", "nested_result", "type_hint", "workspace")
+    __slots__ = (
+        "_folder",
+        "artifact_type",
+        "key",
+        "nested_result",
+        "reader",
+        "type_hint",
+        "workspace",
+    )
 
     def __init__(
         self,
@@ -45,11 +55,15 @@ class Call:
         key: str,
         type_hint: Any = None,
         nested_result: NestedResult | None = None,
+        reader: str | None = None,
+        artifact_type: str | None = None,
     ) -> None:
         self.workspace = workspace
         self.key = key
         self.type_hint = type_hint
         self.nested_result = nested_result  # None while unpacking
+        self.reader = reader
+        self.artifact_type = artifact_type
         self._folder: Path | None = None
 
     @property

@@ -129,7 +129,10 @@ class DefaultPackager(Packager):
         return path, pickling.dump(obj, path, pickle_module)
 
     def unpack_object(self, item: Any, **instructions: Any) -> Any:
-        """Unpickle, only if the artifact is trusted and its payload matches its hash."""
+        """Unpickle, only an artifact recorded as `object` that is trusted and matches its hash.
+
+        A plain file, or a payload recorded as any other type, is refused (`pickling.load`).
+        """
         return pickling.load(item, item.local_path(), instructions)
 
     def pack_result(self, obj: Any, key: str) -> Any:

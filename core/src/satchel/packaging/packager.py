@@ -34,7 +34,9 @@ class Packager(ABC):
     PRIORITY: ClassVar[int | None] = None
     #: Artifact type used when the log hint names none.
     DEFAULT_PACKING_ARTIFACT_TYPE: ClassVar[str] = "object"
-    #: Artifact type used to unpack a plain file made outside satchel.
+    #: Artifact type used to unpack a plain file made outside satchel, or an artifact of a type
+    #: this packager does not support. Never used when it is `object` (a pickle): only a payload
+    #: recorded as `object` is ever unpickled, so such a packager reads no plain file.
     DEFAULT_UNPACKING_ARTIFACT_TYPE: ClassVar[str] = "object"
 
     @classmethod

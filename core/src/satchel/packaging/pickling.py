@@ -10,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from satchel.errors import PackingError, SatchelWarning, UnpackingError
-from satchel.packaging.artifact import Artifact
+from satchel.packaging.artifact import PICKLE_ARTIFACT_TYPE, Artifact
 from satchel.packaging.versions import distribution_of, python_version
 
 ALLOWED_PICKLE_MODULES = ("cloudpickle", "pickle")
@@ -48,8 +48,31 @@ def dump(obj: Any, path: Path, module_name: str = DEFAULT_PICKLE_MODULE) -> dict
     }
 
 
+def check_recorded_as_pickle(item: Artifact) -> None:
+    """Raise unless `item` was recorded as artifact type `object`, the pickle `dump` writes.
+
+    A plain file (no artifact type recorded) or a payload recorded as any other type (`file`,
+    `path`, `dataset`, `result`, ...) was never a pickle, so it is never unpickled, whoever asks.
+    """
+    kind = getattr(item, "kind", None)
+    if kind == PICKLE_ARTIFACT_TYPE:
+        return
+    key = getattr(item, "key", item)
+    if kind is None:
+        raise UnpackingError(
+            f"{key!r} is a plain file (no artifact type recorded), so it is never unpickled (a pickle "
+            f"can run any code): only payloads satchel recorded as {PICKLE_ARTIFACT_TYPE!r} are"
+        )
+    raise UnpackingError(
+        f"{key!r} was recorded as {kind!r}, not as {PICKLE_ARTIFACT_TYPE!r} (a pickle), so it is "
+        "never unpickled (a pickle can run any code)"
+    )
+
+
 def load(item: Artifact, path: str | Path, instructions: dict[str, Any]) -> Any:
-    """Unpickle `path` of `item`: only a trusted, hash-verified payload, only allowed modules."""
+    """Unpickle `path` of `item`: only a payload recorded as `object`, trusted and hash-verified,
+    with an allowed pickle module."""
+    check_recorded_as_pickle(item)
     module = pickle_module(instructions.get("pickle_module", DEFAULT_PICKLE_MODULE), UnpackingError)
     item.check_unpickling_allowed()
     with open(path, "rb") as handle:

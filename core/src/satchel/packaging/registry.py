@@ -12,7 +12,7 @@ from typing import Any
 
 from satchel.discovery.loading import resolve_dotted
 from satchel.errors import PackingError, UnpackingError
-from satchel.packaging.artifact import Artifact
+from satchel.packaging.artifact import PICKLE_ARTIFACT_TYPE, Artifact
 from satchel.packaging.default_packager import DefaultPackager
 from satchel.packaging.explanation import Explanation
 from satchel.packaging.records import PackagerRecord
@@ -220,12 +220,20 @@ class Registry:
             ) from error
 
     def unpack_candidates(
-        self, stored: PackagerRecord | None, item: Artifact, members: list[Any]
+        self,
+        stored: PackagerRecord | None,
+        item: Artifact,
+        members: list[Any],
+        refused: list[str] | None = None,
     ) -> Iterator[tuple[PackagerRecord, Any, str, dict[str, Any]]]:
         """`(packager, hint member, artifact type, instructions)` to try, in order, for `item`.
 
         For each hint member: the packager that packed `item` when it fits, then the packagers of
-        that type (exact shape first), then the default packager.
+        that type (exact shape first), then the default packager. A packager reads `item` as its
+        recorded artifact type when it supports it, else as its `DEFAULT_UNPACKING_ARTIFACT_TYPE`,
+        but never as `object` (a pickle) unless `item` was recorded as `object`: a plain file, or
+        a payload recorded as another type, is never unpickled, whichever packager would read it.
+        Each packager left out for that reason is described once in `refused`.
         """
         seen: set[tuple[str, str, int]] = set()
         for position, member in enumerate(members):
@@ -235,19 +243,49 @@ class Registry:
             for record in records:
                 if record is stored:
                     artifact_type, instructions = item.kind, item.instructions
-                elif record is self.default and item.kind not in (None, "object"):
-                    continue  # never unpickle a payload recorded as something else than a pickle
                 else:
-                    kind = item.kind
-                    artifact_type = (
-                        kind if kind in record.artifact_types else record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
-                    )
+                    artifact_type = _reading_type(record, item)
+                    if artifact_type is None:
+                        marker = (record.name, PICKLE_ARTIFACT_TYPE, -1)
+                        if refused is not None and marker not in seen:
+                            refused.append(_refusal(record, item))
+                        seen.add(marker)
+                        continue
                     instructions = item.instructions if _shares_format(record, item, artifact_type) else {}
                 marker = (record.name, artifact_type or "", position)
                 if marker in seen or artifact_type is None:
                     continue
                 seen.add(marker)
                 yield record, member, artifact_type, instructions
+
+    def plain_file_readers(self) -> list[str]:
+        """The declared types of the packagers that read a plain file (not as a pickle)."""
+        readers = [r for r in self.packagers if r.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE != PICKLE_ARTIFACT_TYPE]
+        readers.sort(key=lambda record: bool(record.spec.args))  # plain types first, stable
+        return list(dict.fromkeys(str(record.spec) for record in readers))
+
+
+def _reading_type(record: PackagerRecord, item: Artifact) -> str | None:
+    """The artifact type `record` reads `item` as, when it did not pack it; None: it must not.
+
+    The recorded type when `record` supports it, else its default unpacking type, unless that is
+    `object`: only a payload recorded as `object` is ever read as a pickle.
+    """
+    if item.kind in record.artifact_types:
+        return item.kind
+    fallback = record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
+    if fallback == PICKLE_ARTIFACT_TYPE and item.kind != PICKLE_ARTIFACT_TYPE:
+        return None
+    return fallback
+
+
+def _refusal(record: PackagerRecord, item: Artifact) -> str:
+    """Why `record` is not tried on `item`: it would read it as a pickle, which it never was."""
+    what = "a plain file" if item.kind is None else f"a payload recorded as {item.kind!r}"
+    return (
+        f"{record.name}: not tried: it would read it as {PICKLE_ARTIFACT_TYPE!r} (a pickle), "
+        f"and {what} is never unpickled"
+    )
 
 
 def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
@@ -272,7 +310,7 @@ def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
 
 
 #: Artifact types whose payload and instructions core defines, whichever packager wrote them.
-_CORE_FORMATS = frozenset({"object", "path"})
+_CORE_FORMATS = frozenset({PICKLE_ARTIFACT_TYPE, "path"})
 
 
 def _shares_format(record: PackagerRecord, item: Artifact, artifact_type: str) -> bool:

@@ -14,6 +14,7 @@ from satchel.packaging.type_hints import fits, hint_members, hint_origin, is_any
 from satchel.packaging.workspace import Workspace
 
 _NONE_TYPE = type(None)
+_SHOWN = 6  # plain-file readers named in an error
 
 
 class Unpacker:
@@ -40,15 +41,18 @@ class Unpacker:
             record = self._registry.packed_by(item)
             return self._unpack_with(record, item, item.kind, item.instructions, None)
         attempts: list[str] = []
+        refused: list[str] = []
         stored = None
         if item.packager is not None:
             try:
                 stored = self._registry.packed_by(item)
             except UnpackingError as error:
                 attempts.append(str(error))
+        tried = 0
         for record, member, artifact_type, instructions in self._registry.unpack_candidates(
-            stored, item, members
+            stored, item, members, refused
         ):
+            tried += 1
             try:
                 obj = self._unpack_with(record, item, artifact_type, instructions, member)
             except Exception as error:
@@ -58,8 +62,9 @@ class Unpacker:
                 attempts.append(f"{record.name} as {artifact_type!r}: {_misfit(obj, member)}")
                 continue
             return obj
-        tried = "\n".join(f"  - {attempt}" for attempt in attempts) or "  (no packager matches)"
-        raise UnpackingError(f"cannot unpack {item.key!r} as {_hint_text(type_hint)}; tried:\n{tried}")
+        lines = "\n".join(f"  - {line}" for line in [*attempts, *refused]) or "  (no packager matches)"
+        note = _never_unpickled(item, type_hint, members, tried, self._registry) if refused else ""
+        raise UnpackingError(f"cannot unpack {item.key!r} as {_hint_text(type_hint)}; tried:\n{lines}{note}")
 
     def _as_artifact(self, source: Any) -> Artifact:
         if isinstance(source, Artifact):
@@ -87,12 +92,43 @@ class Unpacker:
     ) -> Any:
         if artifact_type is None:
             raise UnpackingError(f"artifact {item.key!r} records no artifact type")
-        call = Call(self._workspace, item.key, type_hint=hint)
+        call = Call(self._workspace, item.key, hint, reader=record.name, artifact_type=artifact_type)
         token = CURRENT.set(call)
         try:
             return record.unpack(item, artifact_type, dict(instructions))
         finally:
             CURRENT.reset(token)
+
+
+def _never_unpickled(
+    item: Artifact, type_hint: Any, members: list[Any], tried: int, registry: Registry
+) -> str:
+    """Why packagers were left out (the payload was never a pickle), and what would work."""
+    hint = _hint_text(type_hint)
+    if item.kind is None:
+        text = (
+            f"\n{item.key!r} is a plain file, and a plain file is never unpickled (a pickle can run any "
+            "code): only payloads satchel recorded as 'object' are."
+        )
+        if tried:
+            return text
+        results = any("result" in r.artifact_types for m in members for r in registry.index.for_hint(m))
+        source = "from a result, or from" if results else "only from"
+        text += f" {hint} is read back {source} an 'object' artifact satchel packed."
+        readers = registry.plain_file_readers()
+        if not readers:
+            return text + " No packager collected here reads files (install a family: satchel-builtins)."
+        more = len(readers) - _SHOWN
+        shown = ", ".join(readers[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
+        return text + f" To read this file, hint a type whose packager reads files: {shown}."
+    by = f" by {item.packager}" if item.packager else ""
+    text = (
+        f"\n{item.key!r} was recorded as {item.kind!r}{by}, so it is never unpickled: only payloads "
+        "recorded as 'object' are."
+    )
+    if item.object_type and not tried:
+        text += f" Unpack it as the type it was packed from ({item.object_type}), or with no hint."
+    return text
 
 
 def _resolve(type_hint: Any) -> Any:
