@@ -87,6 +87,9 @@ def test_artifact_record(notes):
     assert artifact.trusted is True
     assert artifact.instructions == {}
     assert datetime.fromisoformat(artifact.created).tzinfo is not None
+    from dataclasses import fields
+
+    assert set(artifact.to_dict()) == {f.name for f in fields(artifact)} - {"path"}  # every field, by hand
     record = artifact.to_dict()
     assert "path" not in record
     assert record["hash"] == artifact.hash and record["versions"] == artifact.versions

@@ -278,3 +278,24 @@ def test_runs_are_json_serialisable(store):
     run = satchel.run(prepare, returns=["metrics", "numbers:file"])
     data = json.loads(json.dumps(run.to_dict()))
     assert data["artifacts"]["numbers"]["uri"] == run.artifacts["numbers"].uri
+
+
+def test_the_json_listing_built_by_sqlite_is_what_run_document_gives(store):
+    """`satchel runs --json` is built in SQL for speed: it must hold exactly `run_document`'s data."""
+    from satchel.tracking.store.opening import open_store
+    from satchel.tracking.store.records import RecordStore, RunQuery
+
+    tricky = "naïve \"quoted\" \\ \n"
+    satchel.run(prepare, params={"n": 2, "tag": tricky}, returns=["metrics", "numbers:file"])
+    satchel.run(lambda: (float("nan"), float("inf")), returns=["nan", "inf"], name="ünïcode")
+    with pytest.raises(ZeroDivisionError):
+        satchel.run(lambda: 1 / 0, project="other")
+    first = satchel.list_runs()[0]
+    satchel.run(total, inputs={"numbers": first.artifacts["numbers"]}, returns="sum")
+    records = open_store().records
+    for query in (RunQuery(), RunQuery(project="other"), RunQuery(status="error"), RunQuery(name="nope")):
+        built = json.loads(records.list_runs_json(query))
+        generic = json.loads(RecordStore.list_runs_json(records, query))
+        assert json.dumps(built, sort_keys=True) == json.dumps(generic, sort_keys=True)
+        assert [run["id"] for run in built] == [run.id for run in records.list_runs(query)]
+    assert len(json.loads(records.list_runs_json(RunQuery()))) == 4

@@ -33,7 +33,7 @@ def _artifacts(args: argparse.Namespace) -> int:
 
     artifacts = open_store(args.store).records.list_artifacts(args.project)
     if args.json:
-        echo_json([artifact.to_dict() for artifact in artifacts])
+        echo_json([artifact.to_dict() for artifact in artifacts], compact=True)
         return 0
     if not artifacts:
         echo("no artifacts yet" + (f" in project {args.project!r}" if args.project else ""))

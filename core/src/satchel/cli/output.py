@@ -19,9 +19,11 @@ def echo(text: str = "") -> None:
     sys.stdout.write(f"{text}\n")
 
 
-def echo_json(value: Any) -> None:
-    """`value` as indented JSON on standard output."""
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+def echo_json(value: Any, *, compact: bool = False) -> None:
+    """`value` as JSON on standard output: indented, or `compact` for long listings (one line,
+    written by json's C encoder, several times faster than the indenting one)."""
+    text = json.dumps(value, ensure_ascii=False, indent=None if compact else 2)
+    sys.stdout.write(text + "\n")
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, fold: Sequence[str] = ()) -> None:

@@ -69,12 +69,12 @@ class FunctionError(SatchelError):
 
 
 def _runs(args: argparse.Namespace) -> int:
-    from satchel.tracking.runs import list_runs
+    from satchel.tracking.runs import list_runs, list_runs_json
 
-    runs = list_runs(args.project, store=args.store)
-    if args.json:
-        echo_json([run.to_dict() for run in runs])
+    if args.json:  # straight from the store, for big stores: no Run objects on the way
+        echo(list_runs_json(args.project, store=args.store))
         return 0
+    runs = list_runs(args.project, store=args.store)
     if not runs:
         echo("no runs yet" + (f" in project {args.project!r}" if args.project else ""))
         return 0

@@ -13,7 +13,7 @@ from satchel.packaging.artifact import Artifact
 from satchel.tracking.inputs import find, with_payload
 from satchel.tracking.processes import is_alive
 from satchel.tracking.store.opening import Store, open_store
-from satchel.tracking.store.records import RUNNING, RunQuery, RunRecord
+from satchel.tracking.store.records import RUNNING, RunQuery, RunRecord, run_document
 from satchel.tracking.timestamps import now
 
 
@@ -60,26 +60,8 @@ class Run:
         raise UnpackingError(f"run {self.id} has no output {key!r} (its outputs: {known})")
 
     def to_dict(self) -> dict[str, Any]:
-        """The run as JSON-able data (`satchel show --json`)."""
-        record = self._record
-        return {
-            "id": record.id,
-            "project": record.project,
-            "name": record.name,
-            "function": record.function,
-            "source_hash": record.source_hash,
-            "params": record.params,
-            "inputs": record.inputs,
-            "results": record.results,
-            "artifacts": {key: artifact.to_dict() for key, artifact in record.artifacts.items()},
-            "status": record.status,
-            "error": record.error,
-            "started": record.started,
-            "ended": record.ended,
-            "versions": record.versions,
-            "workflow": record.workflow,
-            "cached_from": record.cached_from,
-        }
+        """The run as JSON-able data (`satchel show --json`, `satchel runs --json`)."""
+        return run_document(self._record)
 
     def __repr__(self) -> str:
         return f"<satchel.Run {self.id} {self.project}/{self.name} {self.status}>"
@@ -106,6 +88,13 @@ def list_runs(
     opened = open_store(store)
     records = opened.records.list_runs(RunQuery(project, status, name, workflow))
     return [Run(record, opened) for record in refresh(records, opened)]
+
+
+def list_runs_json(project: str | None = None, *, store: str | os.PathLike[str] | None = None) -> str:
+    """Every matching run as one JSON array (what `satchel runs --json` prints), oldest first."""
+    opened = open_store(store)
+    refresh(opened.records.list_runs(RunQuery(project, status=RUNNING)), opened)  # aborted first
+    return opened.records.list_runs_json(RunQuery(project))
 
 
 def refresh(records: list[RunRecord], store: Store) -> list[RunRecord]:

@@ -26,6 +26,7 @@ class FolderPayloads(PayloadStore):
         self.root = Path(root)
         self.url = str(self.root)
         self._payloads = self.root / "payloads"
+        self._prefix = f"{self._payloads}{os.sep}"
         self._staging = self.root / "staging"
         self._staging_ready = False
 
@@ -42,7 +43,7 @@ class FolderPayloads(PayloadStore):
         algorithm, _, hexdigest = digest.partition(":")
         if algorithm != "blake3" or len(hexdigest) != 64 or hexdigest.strip("0123456789abcdef"):
             raise SatchelError(f"{digest!r} is not a payload digest ('blake3:' and 64 hex digits)")
-        return self._payloads / hexdigest[:2] / hexdigest[2:]
+        return Path(f"{self._prefix}{hexdigest[:2]}{os.sep}{hexdigest[2:]}")  # (one Path: listings)
 
     def put(self, source: Path, digest: str) -> None:
         """Move `source` into place (a rename on the same filesystem); drop it if already stored."""

@@ -43,6 +43,31 @@ class RunRecord:
     cached_from: str | None = None
 
 
+def run_document(run: RunRecord) -> dict[str, Any]:
+    """A run as JSON-able data: what `satchel show --json` and `satchel runs --json` print.
+
+    It shares its dicts with the record: copy before changing them.
+    """
+    return {
+        "id": run.id,
+        "project": run.project,
+        "name": run.name,
+        "function": run.function,
+        "source_hash": run.source_hash,
+        "params": run.params,
+        "inputs": run.inputs,
+        "results": run.results,
+        "artifacts": {key: artifact.to_dict() for key, artifact in run.artifacts.items()},
+        "status": run.status,
+        "error": run.error,
+        "started": run.started,
+        "ended": run.ended,
+        "versions": run.versions,
+        "workflow": run.workflow,
+        "cached_from": run.cached_from,
+    }
+
+
 @dataclass(frozen=True)
 class RunQuery:
     """Which runs `list_runs` returns; None matches anything."""
@@ -114,6 +139,12 @@ class RecordStore(ABC):
     @abstractmethod
     def list_runs(self, query: RunQuery) -> list[RunRecord]:
         """Every matching run, oldest first."""
+
+    def list_runs_json(self, query: RunQuery) -> str:
+        """`list_runs` as one JSON array of `run_document`s; a backend may build it faster."""
+        import json
+
+        return json.dumps([run_document(run) for run in self.list_runs(query)], ensure_ascii=False)
 
     @abstractmethod
     def mark_aborted(self, run_ids: list[str], ended: str) -> list[str]:
