@@ -149,7 +149,9 @@ def test_no_scratch_file_survives_a_run(store, tmp_path):
         satchel.run(report, inputs={"data": str(folder)}, returns="copy")
     with pytest.raises(ZeroDivisionError):
         satchel.run(lambda: 1 / 0)
-    assert list((store / "staging").iterdir()) == []
+    # the process's own scratch folder stays (shared by its runs, removed at exit), empty
+    assert [path for path in (store / "staging").rglob("*") if not path.is_dir()] == []
+    assert [path.name.split("-")[1] for path in (store / "staging").iterdir()] == [str(os.getpid())]
     assert (folder / "a.txt").read_text() == "keep"
 
 

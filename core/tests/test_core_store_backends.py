@@ -108,7 +108,7 @@ def test_runs_store_their_payloads_through_an_installed_backend(store, backend, 
     assert (backend / "objects" / digest.replace(":", "-")).read_text().strip() == "[1, 2, 3]"
     assert not (store / "payloads").exists()  # nothing went to the embedded payload folder
     assert satchel.load("store://p/data") == [1, 2, 3]
-    assert list((backend / "staging").iterdir()) == []
+    assert [path for path in (backend / "staging").rglob("*") if not path.is_dir()] == []
     consumer = satchel.run(total, inputs={"data": "store://p/data"}, returns="sum", project="p")
     assert consumer.results == {"sum": 6}
 

@@ -40,7 +40,7 @@ class Call:
     """
 
     __slots__ = (
-        "_folder",
+        "_number",
         "artifact_type",
         "key",
         "nested_result",
@@ -64,14 +64,14 @@ class Call:
         self.nested_result = nested_result  # None while unpacking
         self.reader = reader
         self.artifact_type = artifact_type
-        self._folder: Path | None = None
+        self._number: int | None = None
 
-    @property
-    def folder(self) -> Path:
-        """A fresh folder for this call alone, created on first use."""
-        if self._folder is None:
-            self._folder = self.workspace.new_folder(self.key)
-        return self._folder
+    def path(self, name: str) -> Path:
+        """Where this call writes `name`: the same path for the same name within the call, a
+        path no other call uses, in the workspace's folder (nothing is created)."""
+        if self._number is None:
+            self._number = self.workspace.call_number()
+        return self.workspace.path(self._number, self.key, name)
 
 
 #: The call in progress. Set it around a hook call with `token = CURRENT.set(call)` and

@@ -77,13 +77,14 @@ class Packager(ABC):
     # -- helpers for the call in progress --------------------------------------------------
 
     def staging_path(self, key: str, suffix: str = "") -> Path:
-        """Where to write a payload (`<key><suffix>`, a file or a folder you create).
+        """Where to write a payload: a path named after `<key><suffix>` that no other call uses
+        (the same path for the same arguments within one call), for a file or a folder you create.
 
-        It is in a fresh folder satchel created for this call, on the store's filesystem, so
-        the payload is moved into place by a rename. While unpacking, it is a scratch path
-        (for extracting, say) that satchel removes when the run or manager is cleared.
+        It is in satchel's scratch folder, on the store's filesystem, so the payload is moved
+        into place by a rename. While unpacking, it is a scratch path (for extracting, say) that
+        satchel removes when the run or manager is cleared.
         """
-        return current_call("staging_path").folder / f"{key}{suffix}"
+        return current_call("staging_path").path(f"{key}{suffix}")
 
     def add_future_clearing_path(self, path: str | Path) -> None:
         """Delete `path` when the current run (or manager) ends, whether it succeeded or not."""

@@ -165,7 +165,7 @@ class Packer:
         if not path.exists():
             raise PackingError(f"{record.name} returned payload {path} for {key!r}, which does not exist")
         if not self._workspace.owns(path):  # written elsewhere: copy it in, never move it
-            target = call.folder / (path.name or key)
+            target = call.path(path.name or key)
             copy_payload(path, target)
             path = target
         # one pass right after the write, from the page cache; measured faster here than hashing

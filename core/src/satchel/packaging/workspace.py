@@ -33,18 +33,32 @@ def _remove_uncleared_roots() -> None:
             shutil.rmtree(root, ignore_errors=True)
 
 
-class Workspace:
-    """A folder satchel created (lazily) plus the clearing paths packagers registered in it.
+#: Numbers of calls, unique in the process: the calls of workspaces that share a folder (the runs
+#: of one process in a store's staging area) never write to the same path.
+_NUMBERS = itertools.count()
 
-    `clear()` hands each packager the paths it registered, never a path the user gave satchel
-    (an input, or a path that was packed), then removes the folder itself.
+
+class Workspace:
+    """A folder satchel created (lazily), or one it is given to share, plus the clearing paths
+    packagers registered.
+
+    Each call writes in a folder of its own (`<number>-<key>/<name>`), so a payload keeps the
+    name its packager gave it; in a shared folder (the runs of a process, whose payloads are
+    moved into the store under their hash) it writes `<number>-<name>` instead, with no folder
+    to create and remove: those cost more than a small run itself. `clear()` hands
+    each packager the paths it registered, never a path the user gave satchel (an input, or a
+    path that was packed), then removes the folder it created, or, in a shared one, what its
+    calls wrote there.
     """
 
-    def __init__(self, parent: str | Path | None = None, prefix: str = "satchel-") -> None:
+    def __init__(
+        self, parent: str | Path | None = None, prefix: str = "satchel-", shared: Path | None = None
+    ) -> None:
         self._parent = Path(parent) if parent is not None else None
         self._prefix = prefix
-        self._root: Path | None = None
-        self._counter = itertools.count()
+        self._root: Path | None = shared
+        self._shared = shared is not None
+        self._handed: list[Path] = []
         self._lock = threading.Lock()
         self._clearing: dict[int, tuple[Clearer, list[Path]]] = {}
         self._protected: set[Path] = set()
@@ -62,11 +76,21 @@ class Workspace:
                 _LIVE_ROOTS.add(self._root)
             return self._root
 
-    def new_folder(self, label: str) -> Path:
-        """A fresh, empty folder inside the workspace."""
-        folder = self.root / f"{next(self._counter):05d}-{label}"
-        folder.mkdir()
-        return folder
+    @staticmethod
+    def call_number() -> int:
+        """A number for one call, unique in the process."""
+        return next(_NUMBERS)
+
+    def path(self, number: int, key: str, name: str) -> Path:
+        """Where call `number` (packing or unpacking `key`) writes `name`; removed by `clear`."""
+        if not self._shared:
+            folder = self.root / f"{number:06d}-{key}"
+            folder.mkdir(exist_ok=True)
+            return folder / name
+        path = self.root / f"{number:06d}-{name}"
+        with self._lock:
+            self._handed.append(path)
+        return path
 
     def owns(self, path: str | Path) -> bool:
         """Whether `path` lies inside the workspace folder."""
@@ -92,7 +116,10 @@ class Workspace:
         """Clear every registered path through its packager's `clear` hook, then the folder."""
         with self._lock:
             clearing, self._clearing = self._clearing, {}
-            root, self._root = self._root, None
+            handed, self._handed = self._handed, []
+            root = self._root
+            if not self._shared:
+                self._root = None
             protected = list(self._protected)
         failures: list[str] = []
         for packager, paths in clearing.values():
@@ -103,11 +130,13 @@ class Workspace:
                 packager.clear(allowed)
             except Exception as error:  # a packager's failure must not stop the others
                 failures.append(f"{type(packager).__qualname__}: {error}")
-        if root is not None:
+        if root is not None and not self._shared:
             import shutil
 
             shutil.rmtree(root, ignore_errors=True)
             _LIVE_ROOTS.discard(root)
+        for path in handed if self._shared else ():  # most were moved into the store already
+            _remove(path)
         if failures:
             raise ClearingError("clearing failed: " + "; ".join(failures))
 
@@ -125,6 +154,18 @@ def _refuse(packager: Clearer, path: Path, protected_paths: list[Path]) -> bool:
             )
             return True
     return False
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _absolute(path: Path) -> Path:

@@ -8,7 +8,10 @@ scratch folder is cleared whatever happened.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import threading
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
@@ -93,12 +96,31 @@ def run(
         process_started=process_started,
     )
     opened.records.start_run(record)
-    workspace = Workspace(parent=opened.payloads.staging_root(), prefix=f"{STAGING_PREFIX}{pid}-")
+    workspace = Workspace(shared=_process_staging(opened.payloads.staging_root()))
     try:
         _execute(function, record, resolved, spec.inputs, log_hints, registry, workspace, opened)
     finally:
         workspace.clear()
     return Run(record, opened)
+
+
+_STAGING: dict[tuple[int, Path], Path] = {}
+_STAGING_LOCK = threading.Lock()
+
+
+def _process_staging(staging_root: Path) -> Path:
+    """This process's scratch folder in a store's staging area, shared by its runs (made once:
+    a folder per run costs more than a small run itself), removed when the process exits."""
+    key = (os.getpid(), staging_root)
+    with _STAGING_LOCK:
+        folder = _STAGING.get(key)
+        if folder is None or not folder.is_dir():
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=staging_root))
+            atexit.register(shutil.rmtree, folder, True)
+            _STAGING[key] = folder
+        return folder
 
 
 def _execute(
