@@ -67,6 +67,40 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
         yield advance
 
 
+@contextmanager
+def activity(title: str) -> Iterator[Any]:
+    """On a terminal, a spinner naming the step a run is at, shown once the run has lasted a
+    second; off a terminal, nothing. Yields the reporter to install (or None)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    import threading
+
+    from rich.console import Console
+
+    status = Console(stderr=True).status(title)
+    started = threading.Event()
+
+    def show() -> None:
+        status.start()
+        started.set()
+
+    timer = threading.Timer(1.0, show)
+    timer.daemon = True
+    timer.start()
+
+    def reporter(step: str | None) -> None:
+        if step is not None:
+            status.update(f"{title}: {step}")
+
+    try:
+        yield reporter
+    finally:
+        timer.cancel()
+        if started.is_set():
+            status.stop()
+
+
 def short(text: str | None, width: int = 12) -> str:
     """The beginning of an id or a hash."""
     if not text:

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from satchel.cli.output import echo, echo_json, short, size_text, table
+from satchel.cli.output import activity, echo, echo_json, short, size_text, table
 from satchel.errors import SatchelError
 
 
@@ -41,11 +41,18 @@ def _run(args: argparse.Namespace) -> int:
     params = convert_params(function, pairs("--param", args.param))
     inputs = pairs("--input", args.input)
     returns = None if args.returns is None else [log_hint(text) for text in args.returns]
+    from satchel.tracking.activity import REPORTER
+
     try:
-        run = satchel.run(
-            function, params=params, inputs=inputs, returns=returns, project=args.project, name=args.name,
-            store=args.store,
-        )  # fmt: skip
+        with activity(f"satchel run {args.target}") as reporter:
+            token = REPORTER.set(reporter)
+            try:
+                run = satchel.run(
+                    function, params=params, inputs=inputs, returns=returns, project=args.project,
+                    name=args.name, store=args.store,
+                )  # fmt: skip
+            finally:
+                REPORTER.reset(token)
     except SatchelError:
         raise
     except Exception as error:  # the function's own error: the run is recorded as `error`

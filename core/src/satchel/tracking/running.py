@@ -29,6 +29,7 @@ from satchel.packaging.versions import python_version
 from satchel.packaging.workspace import Workspace
 from satchel.payloads.json_values import is_json_value
 from satchel.tracking import functions
+from satchel.tracking.activity import report
 from satchel.tracking.handler import as_hint_list, spec_of
 from satchel.tracking.inputs import Input, resolve_inputs
 from satchel.tracking.packagers import registry_for
@@ -100,6 +101,7 @@ def run(
     try:
         _execute(function, record, resolved, spec.inputs, log_hints, registry, workspace, opened)
     finally:
+        report(None)
         workspace.clear()
     return Run(record, opened)
 
@@ -134,7 +136,10 @@ def _execute(
     store: Store,
 ) -> None:
     try:
+        if resolved:
+            report("unpacking inputs")
         arguments = _unpack_inputs(function, resolved, input_hints, Unpacker(registry, workspace))
+        report(f"running {record.name}")
         value = function(**record.params, **arguments)
     except Exception as error:
         _finish(store, record, ERROR, [], error)
@@ -152,6 +157,8 @@ def _execute(
     packer = Packer(registry, workspace)
     failure: SatchelError | None = None
     try:
+        if log_hints:
+            report("packing outputs")
         outputs = packer.pack(value, log_hints) if log_hints else []
     except PackingError as error:
         outputs, failure = error.outputs, error
@@ -159,6 +166,8 @@ def _execute(
         _finish(store, record, ERROR if isinstance(error, Exception) else ABORTED, [], error)
         raise
     try:
+        if outputs:
+            report("storing payloads")
         stored, problems = _store_outputs(store, record, outputs)
     except BaseException as error:
         _finish(store, record, ERROR, [], error)
