@@ -7,6 +7,7 @@ import warnings
 
 from satchel.errors import SatchelError, SatchelWarning
 from satchel.tracking.store.opening import Store, open_store
+from satchel.tracking.uris import check_name
 
 
 class Project:
@@ -51,9 +52,7 @@ class Project:
 
 def get_or_create_project(name: str, *, store: str | os.PathLike[str] | None = None) -> Project:
     """The project called `name`, created in the store if it does not exist yet."""
-    from satchel.tracking.running import _check_name
-
-    _check_name("project", name)
+    check_name("project", name)
     opened = open_store(store)
     opened.records.ensure_project(name)
     return Project(name, opened)

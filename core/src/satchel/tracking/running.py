@@ -38,7 +38,7 @@ from satchel.tracking.runs import Run
 from satchel.tracking.store.opening import Store, open_store
 from satchel.tracking.store.records import ABORTED, COMPLETED, ERROR, RUNNING, RunRecord
 from satchel.tracking.timestamps import now
-from satchel.tracking.uris import ArtifactURI
+from satchel.tracking.uris import ArtifactURI, check_name
 
 DEFAULT_PROJECT = "default"
 #: A run's scratch folder in the store's staging area is `run-<pid>-<random>`: the pid tells
@@ -74,7 +74,7 @@ def run(
     _check_json("params", params)
     if hints is not None:
         _check_json("returns (log hints)", list(hints))
-    _check_name("project", project)
+    check_name("project", project)
     opened = open_store(store)
     custom = opened.records.custom_packagers(project) if opened.records.has_project(project) else []
     registry = registry_for(custom)  # a mandatory custom packager that fails stops the run here
@@ -253,8 +253,3 @@ def _check_json(what: str, value: Any) -> None:
         )
 
 
-def _check_name(what: str, name: str) -> None:
-    from satchel.packaging.log_hints import KEY_PATTERN
-
-    if not isinstance(name, str) or not KEY_PATTERN.fullmatch(name) or name in (".", ".."):
-        raise SatchelError(f"invalid {what} name {name!r}: use letters, digits, '_', '-' and '.' only")

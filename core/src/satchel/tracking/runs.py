@@ -99,17 +99,14 @@ def list_runs_json(project: str | None = None, *, store: str | os.PathLike[str] 
 
 def refresh(records: list[RunRecord], store: Store) -> list[RunRecord]:
     """The records, with `running` runs whose process is gone recorded (and shown) as aborted."""
-    dead = [r for r in records if r.status == RUNNING and is_alive(r.host, r.pid, r.process_started) is False]
-    if dead:
-        ended = now()
-        changed = set(store.records.mark_aborted([r.id for r in dead], ended))
-        for record in dead:
-            if record.id in changed:
-                record.status, record.ended = "aborted", ended
-                record.error = record.error or "Aborted: the process running it ended before it finished"
-            else:  # it finished meanwhile: read what it recorded
-                record.__dict__.update(vars(store.records.get_run(record.id)))
-    return records
+    dead = {
+        r.id for r in records if r.status == RUNNING and is_alive(r.host, r.pid, r.process_started) is False
+    }
+    if not dead:
+        return records
+    store.records.mark_aborted(sorted(dead), now())
+    # read them again: as now recorded as aborted, or as they ended if they finished meanwhile
+    return [(store.records.get_run(r.id) or r) if r.id in dead else r for r in records]
 
 
 def load(

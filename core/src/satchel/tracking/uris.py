@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from satchel.errors import UnpackingError
+from satchel.errors import SatchelError, UnpackingError
 
 SCHEME = "store://"
 _URI = re.compile(r"store://(?P<project>[A-Za-z0-9_.\-]+)/(?P<key>[A-Za-z0-9_.\-]+)(?:@(?P<run>[A-Za-z0-9]+))?")
@@ -22,6 +22,14 @@ class ArtifactURI:
     def __str__(self) -> str:
         pinned = f"@{self.run_id}" if self.run_id else ""
         return f"{SCHEME}{self.project}/{self.key}{pinned}"
+
+
+def check_name(what: str, name: str) -> None:
+    """A project (or other) name goes into URIs: letters, digits, `_`, `-` and `.` only."""
+    from satchel.packaging.log_hints import KEY_PATTERN
+
+    if not isinstance(name, str) or not KEY_PATTERN.fullmatch(name) or name in (".", ".."):
+        raise SatchelError(f"invalid {what} name {name!r}: use letters, digits, '_', '-' and '.' only")
 
 
 def is_uri(value: object) -> bool:
