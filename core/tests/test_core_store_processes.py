@@ -156,3 +156,39 @@ def test_a_run_killed_while_packing_is_aborted_and_leaves_no_partial_payload(
     leftovers = [path.name for path in (store / "staging").iterdir()]
     assert not any(name.startswith(f"run-{process.pid}-") for name in leftovers), leftovers
     del sys.modules["slowmod"]
+
+
+NEW_STORE = """
+import sys, time
+import satchel
+from satchel.tracking.packagers import installed_registry
+from satchel.tracking.store.sqlite_records import SQLiteRecords
+
+installed_registry()  # everything imported and collected before the start: only the open races
+start = float(sys.argv[1])
+while time.time() < start:  # every process opens the brand-new store at the same moment
+    pass
+SQLiteRecords(sys.argv[2])
+satchel.run(lambda: [1], returns="one:file", project="p")
+"""
+
+
+@pytest.mark.slow
+def test_processes_creating_a_new_store_at_once_all_succeed(tmp_path):
+    for attempt in range(4):  # the race is in the first milliseconds: try it a few times
+        home = tmp_path / f"store-{attempt}"
+        start = time.time() + 2.0
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", NEW_STORE, str(start), str(home / "satchel.db")],
+                env=_env(home),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(8)
+        ]
+        for process in processes:
+            _, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+        assert len(satchel.list_runs(store=home)) == 8

@@ -33,10 +33,26 @@ def import_path(function: Callable[..., Any]) -> str:
 
 
 def source_hash(function: Callable[..., Any]) -> str:
-    """BLAKE3 of the function's source; of its bytecode where the source cannot be read."""
+    """BLAKE3 of the function's source; of its bytecode where the source cannot be read.
+
+    Cached by code object: the hash is of the code this process runs, read once.
+    """
+    function = unwrap(function)
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return _source_hash(function)
+    cached = _BY_CODE.get(code)
+    if cached is None:
+        cached = _BY_CODE[code] = _source_hash(function)
+    return cached
+
+
+_BY_CODE: dict[Any, str] = {}
+
+
+def _source_hash(function: Callable[..., Any]) -> str:
     from blake3 import blake3
 
-    function = unwrap(function)
     try:
         data = inspect.getsource(function).encode("utf-8")
         prefix = "blake3:"

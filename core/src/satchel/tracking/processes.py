@@ -35,9 +35,15 @@ def process_start(pid: int) -> float | None:
 
 
 def this_process() -> tuple[str, int, float | None]:
-    """`(host, pid, start time)` of the running process."""
+    """`(host, pid, start time)` of the running process (read once per process)."""
+    global _THIS
     pid = os.getpid()
-    return host_name(), pid, process_start(pid)
+    if _THIS is None or _THIS[1] != pid:  # a forked child is another process
+        _THIS = (host_name(), pid, process_start(pid))
+    return _THIS
+
+
+_THIS: tuple[str, int, float | None] | None = None
 
 
 def is_alive(host: str | None, pid: int | None, started: float | None) -> bool | None:

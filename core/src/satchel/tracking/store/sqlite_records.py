@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,9 +56,7 @@ class SQLiteRecords(RecordStore):
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True
             )
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise SatchelError(f"the store database {self.path} cannot use WAL mode (got {mode!r})")
+            _use_wal(connection, self.path)
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
             ensure_schema(connection, str(self.path.parent))
@@ -295,6 +294,31 @@ class SQLiteRecords(RecordStore):
                 (int(trusted), project, key, run_id),
             )
             return cursor.rowcount == 1
+
+
+def _use_wal(connection: sqlite3.Connection, path: Path) -> None:
+    """Put the database in WAL mode (once for good: the mode is kept in the file).
+
+    Switching needs the database to itself, and SQLite does not wait for it under the busy
+    timeout: processes opening a new store at once retry here until it is done or time is up.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    while True:
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() == "wal":
+            return
+        try:
+            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+            continue
+        if mode.lower() != "wal":
+            raise SatchelError(f"the store database {path} cannot use WAL mode (got {mode!r})")
+        return
 
 
 def _conditions(query: RunQuery) -> tuple[str, tuple[Any, ...]]:
