@@ -45,7 +45,8 @@ class Packer:
         if isinstance(log_hint, (list, tuple)):
             pairs = split_outputs(obj, parse_log_hints(log_hint))
             return self._pack_many([(value, hint) for hint, value in pairs])
-        return self._pack_hint(obj, parse_log_hint(log_hint))
+        hint = parse_log_hint(log_hint)
+        return self._pack_one(obj, hint) if hint.star == 0 else self._pack_hint(obj, hint)
 
     def _pack_hint(self, obj: Any, hint: LogHint) -> Any:
         if hint.star == 0:
@@ -99,8 +100,7 @@ class Packer:
 
     def _pack_one(self, obj: Any, hint: LogHint) -> Any:
         key = hint.key
-        verdict = self._registry.choose(obj, hint.artifact_type, hint.configurations, key)
-        record, artifact_type = verdict.record, verdict.artifact_type
+        record, artifact_type = self._registry.choose(obj, hint.artifact_type, hint.configurations, key)
         if artifact_type != "result" and (
             isinstance(obj, os.PathLike) or (artifact_type == "path" and isinstance(obj, str))
         ):
@@ -129,15 +129,14 @@ class Packer:
         artifact type, when that is `result`. Otherwise `default` is returned or, without one, a
         `PackingError` says how `obj` would be packed instead. Runs inside the current call.
         """
-        verdict = self._registry.choose(obj, None, _NO_CONFIGURATIONS, key)
-        record = verdict.record
-        if verdict.artifact_type != "result":
+        record, artifact_type = self._registry.choose(obj, None, _NO_CONFIGURATIONS, key)
+        if artifact_type != "result":
             if default is not NO_DEFAULT:
                 return default
             kind = type(obj)
             raise PackingError(
                 f"result {key!r} is a {kind.__module__}.{kind.__qualname__}, which {record.name} "
-                f"packs as {verdict.artifact_type!r}, not as a result, so it cannot be logged inside "
+                f"packs as {artifact_type!r}, not as a result, so it cannot be logged inside "
                 "one; log it on its own (a '**' log hint logs each value of a dict by itself)"
             )
         try:

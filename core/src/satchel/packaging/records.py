@@ -33,6 +33,7 @@ class PackagerRecord:
         self.pack = self.instance.pack
         self.unpack = self.instance.unpack
         self.artifact_types = tuple(self.cls.get_supported_artifact_types())
+        self.default_artifact_type = self.cls.DEFAULT_PACKING_ARTIFACT_TYPE
         self.pack_subclasses = bool(self.cls.PACK_SUBCLASSES)
 
     @property

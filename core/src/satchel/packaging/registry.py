@@ -69,6 +69,7 @@ class Registry:
         self._pluggy = new_plugin_manager()  # validates each packager's hooks against the specs
         priority, spec = check_class(DefaultPackager, DEFAULT_PRIORITY)
         self.default = PackagerRecord(DefaultPackager, DefaultPackager(), priority, spec)
+        self._default_only = (self.default,)
         register(self._pluggy, self.default.instance, self.default.name)
 
     # -- contents ----------------------------------------------------------------------------
@@ -138,16 +139,10 @@ class Registry:
         is_type: bool = False,
     ) -> Verdict:
         """What `record` says about packing `subject` (an object, or a type) as `artifact_type`."""
-        chosen = artifact_type or record.cls.DEFAULT_PACKING_ARTIFACT_TYPE
-        if chosen not in record.artifact_types:
-            return Verdict(record, chosen, UNSUPPORTED)
+        chosen = artifact_type or record.default_artifact_type
         if is_type:
-            return Verdict(record, chosen, MAY_PACK)
-        try:
-            packable = record.is_packable(subject, chosen, configurations)
-        except Exception as error:
-            return Verdict(record, chosen, RAISED, error)
-        return Verdict(record, chosen, PACKS if packable else DECLINED)
+            return Verdict(record, chosen, MAY_PACK if chosen in record.artifact_types else UNSUPPORTED)
+        return Verdict(record, chosen, *_outcome(record, subject, chosen, configurations))
 
     def verdicts(
         self,
@@ -163,18 +158,21 @@ class Registry:
 
     def choose(
         self, obj: Any, artifact_type: str | None, configurations: Mapping[str, Any], key: str
-    ) -> Verdict:
-        """The verdict of the packager that packs `obj`: the first that takes it.
+    ) -> tuple[PackagerRecord, str]:
+        """`(packager, artifact type)` that packs `obj`: the first candidate that takes it.
 
-        A candidate whose `is_packable` raises is a `PackingError`, not a silent fall-through.
+        The same decision as `verdicts` (through `_outcome`), without building a verdict per
+        candidate: this is on the path of every small result. A candidate whose `is_packable`
+        raises is a `PackingError`, not a silent fall-through.
         """
-        for verdict in self.verdicts(obj, artifact_type, configurations):
-            if verdict.takes:
-                return verdict
-            if verdict.outcome == RAISED:
-                error = verdict.error
+        for record in self._index.candidates(type(obj)) + self._default_only:
+            chosen = artifact_type or record.default_artifact_type
+            outcome, error = _outcome(record, obj, chosen, configurations)
+            if outcome is PACKS:
+                return record, chosen
+            if outcome is RAISED:
                 raise PackingError(
-                    f"{verdict.record.name}.is_packable failed for {key!r} "
+                    f"{record.name}.is_packable failed for {key!r} "
                     f"({type(obj).__qualname__}): {type(error).__name__}: {error}"
                 ) from error
         chosen = artifact_type or self.default.cls.DEFAULT_PACKING_ARTIFACT_TYPE
@@ -286,6 +284,19 @@ def _refusal(record: PackagerRecord, item: Artifact) -> str:
         f"{record.name}: not tried: it would read it as {PICKLE_ARTIFACT_TYPE!r} (a pickle), "
         f"and {what} is never unpickled"
     )
+
+
+def _outcome(
+    record: PackagerRecord, obj: Any, artifact_type: str, configurations: Mapping[str, Any]
+) -> tuple[str, BaseException | None]:
+    """What `record` says about packing the object `obj` as `artifact_type`: the one decision."""
+    if artifact_type not in record.artifact_types:
+        return UNSUPPORTED, None
+    try:
+        packable = record.is_packable(obj, artifact_type, configurations)
+    except Exception as error:
+        return RAISED, error
+    return (PACKS if packable else DECLINED), None
 
 
 def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
