@@ -617,17 +617,46 @@ def archive_format_of(path: str | os.PathLike[str]) -> str | None:
 # -- unpacking --------------------------------------------------------------------------------
 
 
+def _is_name(name: str) -> bool:
+    """A plain file name (what pack_path records), never a path that leads elsewhere."""
+    return name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
+
+
+def _named_link(stored: Path, target: Path) -> Path:
+    """`target` as the stored file under another name: a hard link (the same bytes, no copy),
+    else a symbolic link, else a copy (another filesystem that has no links)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(stored, target)
+    except OSError:
+        try:
+            os.symlink(stored, target)
+        except OSError:
+            shutil.copyfile(stored, target)
+    return target
+
+
 def unpack_path(
-    packager: Stager, item: StoredItem, is_dir: bool = False, archive_format: str | None = None
+    packager: Stager,
+    item: StoredItem,
+    is_dir: bool = False,
+    archive_format: str | None = None,
+    name: str | None = None,
 ) -> str:
     """The local path of a `path` artifact: the stored file, or the folder extracted anew.
 
-    A folder is extracted into a fresh scratch folder (`packager.staging_path(item.key)`) on
-    every call. A plain file or folder made outside satchel is returned as it is.
+    A folder is extracted into a fresh scratch folder on every call. A file whose payload is
+    stored under another name (a store keeps payloads under their hash) comes back under its
+    own `name`, as a link to the stored file in a scratch folder: read it, never write it. A
+    plain file or folder made outside satchel is returned as it is.
     """
     local = Path(item.local_path())
-    if not is_dir or local.is_dir():
+    if local.is_dir():
         return str(local)
+    if not is_dir:
+        if not name or name == local.name or not _is_name(name):
+            return str(local)
+        return str(_named_link(local, packager.staging_path(item.key) / name))
     archive_format = archive_format or archive_format_of(local)
     if archive_format not in ARCHIVE_FORMATS:
         raise UnpackingError(

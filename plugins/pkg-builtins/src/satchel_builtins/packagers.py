@@ -77,12 +77,12 @@ class StrPackager(_ScalarPackager):
         return payloads.pack_path(self, obj, key, archive_format)
 
     def unpack_path(
-        self, item: Artifact, is_dir: bool = False, archive_format: str | None = None
+        self, item: Artifact, is_dir: bool = False, archive_format: str | None = None, name: str | None = None
     ) -> str:
-        """The local path of the file, or of the folder extracted anew."""
+        """The local path of the file (under its own name), or of the folder extracted anew."""
         from satchel import payloads
 
-        return payloads.unpack_path(self, item, is_dir, archive_format)
+        return payloads.unpack_path(self, item, is_dir, archive_format, name)
 
 
 class _CollectionPackager(DefaultPackager):

@@ -28,9 +28,12 @@ class PathPackager(DefaultPackager):
         """Stage the file as it is, or the directory as an archive (`archive_format`)."""
         return payloads.pack_path(self, obj, key, archive_format)
 
-    def unpack_path(self, item: Any, is_dir: bool = False, archive_format: str | None = None) -> Path:
-        """The stored file, or the directory extracted anew, as the hinted `Path` class."""
-        local = payloads.unpack_path(self, item, is_dir, archive_format)
+    def unpack_path(
+        self, item: Any, is_dir: bool = False, archive_format: str | None = None, name: str | None = None
+    ) -> Path:
+        """The stored file (under its own name), or the directory extracted anew, as the hinted
+        `Path` class."""
+        local = payloads.unpack_path(self, item, is_dir, archive_format, name)
         cls = self._path_class(item)
         try:
             return cls(local)
