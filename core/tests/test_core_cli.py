@@ -138,7 +138,7 @@ def test_explain_type_dict():
     lines = result.stdout.splitlines()
     assert lines[0] == "packagers for builtins.dict, in the order they are tried:"
     chosen = next(index for index, line in enumerate(lines) if line.startswith("chosen: "))
-    assert f"{DEFAULT} (priority 10, default): supports 'object'" in lines[chosen - 1]
+    assert f"{DEFAULT} (priority 10, default): packs it as 'object'" in lines[chosen - 1]
     assert all(line[4:6].rstrip(".").isdigit() for line in lines[1:chosen])
 
 
@@ -148,9 +148,8 @@ def test_explain_with_artifact_type(fake_plugins, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"packagers for {fake_plugins}.Gizmo as 'file', in the order they are tried:"
     assert out[1] == (
-        f" -> 1. {fake_plugins}.GizmoPackager (priority 4, satchel_fake_cli): "
-        "supports 'file'; is_packable decides for a given object"
-    )
+        f" -> 1. {fake_plugins}.GizmoPackager (priority 4, satchel_fake_cli): packs it as 'file'"
+    )  # GizmoPackager keeps the base is_packable: for a type its verdict is certain
     assert out[2] == f"    2. {DEFAULT} (priority 10, default): declines: supports object, result, not 'file'"
     assert out[3] == f"chosen: {fake_plugins}.GizmoPackager"
 

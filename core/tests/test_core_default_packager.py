@@ -13,7 +13,15 @@ import cloudpickle
 import pluggy
 import pytest
 
-from satchel import Artifact, DefaultPackager, Packager, PackingError, SatchelWarning, UnpackingError
+from satchel import (
+    Artifact,
+    DefaultPackager,
+    Packager,
+    PackingError,
+    SatchelError,
+    SatchelWarning,
+    UnpackingError,
+)
 
 DEFAULT = "satchel.DefaultPackager"
 
@@ -131,9 +139,14 @@ def test_each_artifact_type_goes_to_its_method(texts):
 
 
 def test_unsupported_artifact_type_is_declined(texts):
-    assert texts.explain(Text("x"), "half").candidates[0]["verdict"].startswith("declines")
+    verdict = texts.explain(Text("x"), "result").candidates[0]["verdict"]  # the default supports result
+    assert verdict == "declines: supports object, text, upper, not 'result'"
     with pytest.raises(PackingError, match="no packager can pack 'x'"):
-        texts.pack(Text("x"), "x:half")
+        texts.pack(Text("x"), "x:result")
+    with pytest.raises(SatchelError, match="unknown artifact type 'half'"):
+        texts.explain(Text("x"), "half")  # no collected packager supports it
+    with pytest.raises(PackingError, match="no packager can pack 'x'"):
+        texts.pack(Text("x"), "x:half")  # packing says so as a PackingError, with the candidates
 
 
 @pytest.mark.parametrize("cls", [TextPackager, HalfText])

@@ -10,7 +10,7 @@ import typing
 import pytest
 
 import satchel
-from satchel import DefaultPackager, PackingError, SatchelPluginWarning
+from satchel import DefaultPackager, PackingError, SatchelError, SatchelPluginWarning
 
 DEFAULT = "satchel.DefaultPackager"
 
@@ -234,7 +234,11 @@ def test_dotted_type_is_pending_until_its_module_is_imported(manager, make_modul
     explanation = manager.explain(1)
     assert [c["packager"] for c in explanation.candidates] == [DEFAULT]
     assert explanation.pending == [f"{__name__}.DottedThings ({target}.Thing)"]
-    assert "not resolvable yet (module not imported)" in str(explanation)
+    assert explanation.pending_modules == [target]
+    assert explanation.pending_candidates == []  # a class of a module not imported is no int
+    assert str(explanation).splitlines()[-1] == (
+        f"1 packager waits for modules not imported yet: {target} (satchel plugins lists them)"
+    )
     assert manager.pack(1, "out:result") == {"out": 1}  # the pending packager is never chosen
     assert target not in sys.modules
 
@@ -394,11 +398,27 @@ def test_explain_for_an_object(manager):
     assert text[-1] == f"chosen: {__name__}.Any"
 
 
+class FilePackager(DefaultPackager):
+    """Packs str as 'file' (so that 'file' is an artifact type some collected packager supports)."""
+
+    PACKABLE_OBJECT_TYPE = str
+    DEFAULT_PACKING_ARTIFACT_TYPE = "file"
+
+    def pack_file(self, obj, key):
+        raise NotImplementedError
+
+    def unpack_file(self, item):
+        raise NotImplementedError
+
+
 def test_explain_with_an_artifact_type_and_for_a_type(manager):
     manager.collect_packagers([make_packager(int, "Ints", 2)])
     explanation = manager.explain(int, "object")
     assert explanation.chosen == f"{__name__}.Ints"
     assert explanation.candidates[0]["verdict"] == "supports 'object'; is_packable decides for a given object"
+    with pytest.raises(SatchelError, match=r"unknown artifact type 'file'.*known: object, result$"):
+        manager.explain(5, "file")  # no collected packager supports it
+    manager.collect_packagers([FilePackager])
     explanation = manager.explain(5, "file")
     assert explanation.chosen is None
     assert explanation.candidates[0]["verdict"] == "declines: supports object, result, not 'file'"

@@ -35,6 +35,23 @@ class PackagerRecord:
         self.artifact_types = tuple(self.cls.get_supported_artifact_types())
         self.default_artifact_type = self.cls.DEFAULT_PACKING_ARTIFACT_TYPE
         self.pack_subclasses = bool(self.cls.PACK_SUBCLASSES)
+        # is_packable as defined by satchel's bases: a type's verdict is certain, not per object
+        self.overrides_is_packable = getattr(self.cls, "is_packable", None) not in _BASE_IS_PACKABLE
+
+    def decides_per_object(self, artifact_type: str) -> bool:
+        """Whether packing a given type as `artifact_type` depends on the object (its `is_packable`).
+
+        False for a packager that keeps the `is_packable` of satchel's bases (which only checks
+        the artifact type), except the default packager's `result`, for JSON values only.
+        """
+        if self.overrides_is_packable:
+            return True
+        return self.cls is DefaultPackager and artifact_type == "result"
+
+    @property
+    def distribution(self) -> str | None:
+        """The distribution it was collected from (None: custom, default or not collected)."""
+        return None if self.plugin is None else self.plugin.distribution
 
     @property
     def source(self) -> str:
@@ -53,3 +70,6 @@ class PackagerRecord:
             "artifact_types": list(self.artifact_types),
             "default_artifact_type": self.cls.DEFAULT_PACKING_ARTIFACT_TYPE,
         }
+
+
+_BASE_IS_PACKABLE = (Packager.is_packable, DefaultPackager.is_packable)

@@ -5,13 +5,15 @@ read that answer) and "who may unpack this artifact for this hint".
 
 from __future__ import annotations
 
+import builtins
 import itertools
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from satchel.discovery.loading import resolve_dotted
-from satchel.errors import PackingError, UnpackingError
+from satchel.errors import PackingError, SatchelError, UnpackingError
 from satchel.packaging.artifact import PICKLE_ARTIFACT_TYPE, Artifact
 from satchel.packaging.default_packager import DefaultPackager
 from satchel.packaging.explanation import Explanation
@@ -24,7 +26,7 @@ DEFAULT_PRIORITY = 10
 
 # What a packager says about one subject (an object, or a type given to `explain`):
 PACKS = "packs"  # it packs this object as the artifact type
-MAY_PACK = "may pack"  # given a type: it supports the artifact type, is_packable decides per object
+MAY_PACK = "may pack"  # given a type: it supports the artifact type, its is_packable decides per object
 UNSUPPORTED = "unsupported"  # it does not support the artifact type
 DECLINED = "declined"  # its is_packable said no for this object
 RAISED = "raised"  # its is_packable raised
@@ -138,10 +140,17 @@ class Registry:
         configurations: Mapping[str, Any],
         is_type: bool = False,
     ) -> Verdict:
-        """What `record` says about packing `subject` (an object, or a type) as `artifact_type`."""
+        """What `record` says about packing `subject` (an object, or a type) as `artifact_type`.
+
+        Given a type, a packager that keeps the `is_packable` of satchel's bases packs it (that
+        only checks the artifact type); one with its own `is_packable` may pack it (it decides
+        for each object).
+        """
         chosen = artifact_type or record.default_artifact_type
         if is_type:
-            return Verdict(record, chosen, MAY_PACK if chosen in record.artifact_types else UNSUPPORTED)
+            if chosen not in record.artifact_types:
+                return Verdict(record, chosen, UNSUPPORTED)
+            return Verdict(record, chosen, MAY_PACK if record.decides_per_object(chosen) else PACKS)
         return Verdict(record, chosen, *_outcome(record, subject, chosen, configurations))
 
     def verdicts(
@@ -178,20 +187,48 @@ class Registry:
         chosen = artifact_type or self.default.cls.DEFAULT_PACKING_ARTIFACT_TYPE
         raise PackingError(
             f"no packager can pack {key!r} ({type(obj).__qualname__}) as {chosen!r}.\n"
-            + str(self.explain(obj, artifact_type))
+            + str(self._explanation(obj, artifact_type))
         )
 
+    @property
+    def artifact_types(self) -> list[str]:
+        """Every artifact type a collected packager (or the default one) supports, sorted."""
+        found = {kind for record in self._records.values() for kind in record.artifact_types}
+        return sorted(found.union(self.default.artifact_types))
+
     def explain(self, subject: Any, artifact_type: str | None = None) -> Explanation:
-        """Every candidate for an object (or a type), in order, which one packs it and why."""
+        """Every candidate for an object (or a type), in order, which one packs it and why.
+
+        Raises `SatchelError` for an artifact type that no collected packager supports.
+        """
+        if artifact_type is not None and artifact_type not in self.artifact_types:
+            raise SatchelError(
+                f"unknown artifact type {artifact_type!r}: no collected packager supports it; "
+                f"known: {', '.join(self.artifact_types)}"
+            )
+        return self._explanation(subject, artifact_type)
+
+    def _explanation(self, subject: Any, artifact_type: str | None) -> Explanation:
         is_type = isinstance(subject, type)
         cls = subject if is_type else type(subject)
         explanation = Explanation(object_type=object_type_name(cls), artifact_type=artifact_type)
-        for verdict in self.verdicts(subject, artifact_type, is_type=is_type):
+        verdicts = list(self.verdicts(subject, artifact_type, is_type=is_type))
+        for verdict in verdicts:
             record = verdict.record
-            explanation.add(record.name, record.priority, record.source, verdict.text())
-            if explanation.chosen is None and verdict.takes:
-                explanation.chosen = record.name
-        explanation.pending = [f"{r.name} ({r.spec})" for r in self._index.pending]
+            explanation.add(record.name, record.priority, record.source, verdict.text(), verdict.outcome)
+        takers = [position for position, verdict in enumerate(verdicts) if verdict.takes]
+        if takers:
+            first = verdicts[takers[0]]
+            explanation.chosen = first.record.name
+            if first.outcome is MAY_PACK and len(takers) > 1:  # its is_packable may decline one
+                explanation.otherwise = verdicts[takers[1]].record.name
+        explanation.conflicts = _conflicts(verdicts)
+        pending = self._index.pending
+        explanation.pending = [f"{r.name} ({r.spec})" for r in pending]
+        explanation.pending_modules = sorted({m for r in pending for m in r.spec.modules()})
+        explanation.pending_candidates = [
+            f"{r.name} ({r.spec})" for r in pending if _may_become_candidate(r, cls)
+        ]
         return explanation
 
     # -- who may unpack this -----------------------------------------------------------------
@@ -210,12 +247,13 @@ class Registry:
         try:
             cls = resolve_dotted(name, import_modules=True)
             priority, spec = check_class(cls, DEFAULT_PRIORITY)
-            return PackagerRecord(cls, cls(), priority, spec)
+            loaded = PackagerRecord(cls, cls(), priority, spec)
         except Exception as error:
             raise UnpackingError(
                 f"artifact {item.key!r} needs packager {name}, which cannot be loaded here: "
                 f"{error}; install the plugin that provides it"
             ) from error
+        return loaded
 
     def unpack_candidates(
         self,
@@ -297,6 +335,57 @@ def _outcome(
     except Exception as error:
         return RAISED, error
     return (PACKS if packable else DECLINED), None
+
+
+def _conflicts(verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    """Candidates of different distributions at one priority (both supporting the artifact
+    type): the one listed first, the most recently collected, wins over each of the others."""
+    conflicts: list[dict[str, Any]] = []
+    competing = [v.record for v in verdicts if v.outcome is not UNSUPPORTED and v.record.distribution]
+    for priority, group in itertools.groupby(competing, key=lambda record: record.priority):
+        winner, *others = group
+        for loser in others:
+            if loser.distribution != winner.distribution:
+                conflicts.append(
+                    {
+                        "priority": priority,
+                        "winner": winner.name,
+                        "winner_distribution": winner.distribution,
+                        "loser": loser.name,
+                        "loser_distribution": loser.distribution,
+                    }
+                )
+    return conflicts
+
+
+def _may_become_candidate(record: PackagerRecord, cls: type) -> bool:
+    """Whether a pending packager may be a candidate for `cls` once its modules are imported.
+
+    Only when its declared origin is a class already (`list` in `list[numpy.ndarray]`) that
+    `cls` is (or, with `PACK_SUBCLASSES`, derives from): a class of a module not imported yet
+    cannot be among the bases of a class that exists. Nothing is imported to find out.
+    """
+    origin = record.spec.origin
+    if isinstance(origin, str):
+        origin = _imported(origin)
+    if not isinstance(origin, type):
+        return False
+    return cls is origin or (record.pack_subclasses and issubclass(cls, origin))
+
+
+def _imported(name: str) -> Any:
+    """The object a dotted name (or a builtin's name) names, from imported modules only; or None."""
+    if "." not in name:
+        return getattr(builtins, name, None)
+    parts = name.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        target = sys.modules.get(".".join(parts[:split]))
+        if target is None:
+            continue
+        for attribute in parts[split:]:
+            target = getattr(target, attribute, None)
+        return target
+    return None
 
 
 def _fits(record: PackagerRecord, item: Artifact, member: Any) -> bool:
