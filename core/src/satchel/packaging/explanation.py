@@ -64,11 +64,9 @@ class Explanation:
                 lines.append(f"{head} {verdict}")
             else:
                 lines.extend([head, f"{' ' * 7}{verdict}"])
-        if self.chosen and self.otherwise:
-            lines.append(f"chosen: {self.chosen}, when its is_packable accepts the object;")
-            lines.append(f"    otherwise {self.otherwise}")
-        else:
-            lines.append(f"chosen: {self.chosen or 'none'}")
+        lines.append(f"chosen: {self.chosen or 'none'}")
+        if self.otherwise:
+            lines.append(f"    when its is_packable accepts the object; otherwise {self.otherwise}")
         for conflict in self.conflicts:
             lines.append(
                 f"conflict: {conflict['winner_distribution']} and {conflict['loser_distribution']} "
