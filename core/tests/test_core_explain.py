@@ -194,8 +194,7 @@ def test_equal_priorities_of_two_distributions_are_a_conflict(gadgets):
     ]
     lines = str(explanation).splitlines()
     at = lines.index(
-        f"conflict: {winner.distribution} and {loser.distribution} both have priority 5 "
-        f"for {name}.Gadget:"
+        f"conflict: {winner.distribution} and {loser.distribution} both have priority 5 for {name}.Gadget:"
     )
     assert lines[at + 1] == f"    {winner.name} wins over {loser.name} (collected last)"
 
