@@ -39,6 +39,8 @@ class Packer:
         self._registry = registry
         self._workspace = workspace
         self._nested = self.nested_result  # bound once: every call packed carries it
+        if registry.tracing:
+            workspace.trace_clearing()
 
     def pack(self, obj: Any, log_hint: LogHintLike | Sequence[LogHintLike | None]) -> Any:
         """An `Artifact`, a `{key: value}` result, or a list of them (see `PackagersManager.pack`)."""

@@ -8,6 +8,7 @@ from typing import Any
 from satchel.discovery.loading import PluginStatus
 from satchel.packaging.default_packager import DefaultPackager
 from satchel.packaging.packager import Packager
+from satchel.packaging.tracing import traced_hook
 from satchel.packaging.type_hints import TypeSpec
 
 
@@ -16,7 +17,9 @@ class PackagerRecord:
     """A collected packager: its instance, bound hooks, priority, declared type and source.
 
     `order` is set by the registry (later wins among equal priorities); `plugin` is None for
-    the default packager and for a packager loaded only to unpack an artifact.
+    the default packager and for a packager loaded only to unpack an artifact. The bound hooks
+    (`is_packable`, `pack`, `unpack`) are the instance's own methods, or traced wrappers of them
+    once `trace()` was called (by a registry created with `SATCHEL_TRACE_PLUGINS=1`).
     """
 
     cls: type[Packager]
@@ -37,6 +40,15 @@ class PackagerRecord:
         self.pack_subclasses = bool(self.cls.PACK_SUBCLASSES)
         # is_packable as defined by satchel's bases: a type's verdict is certain, not per object
         self.overrides_is_packable = getattr(self.cls, "is_packable", None) not in _BASE_IS_PACKABLE
+        self.traced = False
+
+    def trace(self) -> None:
+        """Replace the bound hooks by wrappers that print each call (`SATCHEL_TRACE_PLUGINS`)."""
+        if self.traced:
+            return
+        self.traced = True
+        for hook in ("is_packable", "pack", "unpack"):
+            setattr(self, hook, traced_hook(self.name, hook, getattr(self.instance, hook)))
 
     def decides_per_object(self, artifact_type: str) -> bool:
         """Whether packing a given type as `artifact_type` depends on the object (its `is_packable`).

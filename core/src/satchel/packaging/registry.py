@@ -18,6 +18,7 @@ from satchel.packaging.artifact import PICKLE_ARTIFACT_TYPE, Artifact
 from satchel.packaging.default_packager import DefaultPackager
 from satchel.packaging.explanation import Explanation
 from satchel.packaging.records import PackagerRecord
+from satchel.packaging.tracing import CHOOSING, tracing_enabled
 from satchel.packaging.type_hints import hint_origin, object_type_name
 from satchel.packaging.type_index import TypeIndex
 from satchel.packaging.validation import check_class, new_plugin_manager, register
@@ -62,9 +63,14 @@ class Verdict:
 
 
 class Registry:
-    """Every packager a manager collected, indexed by declared type, and the default packager."""
+    """Every packager a manager collected, indexed by declared type, and the default packager.
 
-    def __init__(self) -> None:
+    `trace` (None: read `SATCHEL_TRACE_PLUGINS`, once, here) makes every hook call print a line
+    to stderr; only then are the records' bound hooks and `choose` wrapped (see `tracing`).
+    """
+
+    def __init__(self, trace: bool | None = None) -> None:
+        self.tracing = tracing_enabled() if trace is None else trace
         self._records: dict[str, PackagerRecord] = {}
         self._index = TypeIndex()
         self._order = itertools.count()
@@ -73,6 +79,9 @@ class Registry:
         self.default = PackagerRecord(DefaultPackager, DefaultPackager(), priority, spec)
         self._default_only = (self.default,)
         register(self._pluggy, self.default.instance, self.default.name)
+        if self.tracing:
+            self.default.trace()
+            self.choose = self._traced_choose  # type: ignore[method-assign]
 
     # -- contents ----------------------------------------------------------------------------
 
@@ -92,6 +101,8 @@ class Registry:
                 self._pluggy.unregister(record.instance)
             raise
         for record in records:
+            if self.tracing:
+                record.trace()
             previous = self._records.get(record.name)
             if previous is not None:
                 self._pluggy.unregister(previous.instance)
@@ -100,8 +111,8 @@ class Registry:
 
     def extended(self) -> Registry:
         """A new registry holding the same packagers, to which more can be added (a run's custom
-        packagers) without changing this one."""
-        other = Registry()
+        packagers) without changing this one; it traces hook calls when this one does."""
+        other = Registry(trace=self.tracing)
         other._order = itertools.count(next(self._order))
         for record in sorted(self._records.values(), key=lambda r: r.order):
             other._records[record.name] = record
@@ -190,6 +201,16 @@ class Registry:
             + str(self._explanation(obj, artifact_type))
         )
 
+    def _traced_choose(
+        self, obj: Any, artifact_type: str | None, configurations: Mapping[str, Any], key: str
+    ) -> tuple[PackagerRecord, str]:
+        """`choose`, naming `key` in the trace lines of the `is_packable` calls it makes."""
+        token = CHOOSING.set(key)
+        try:
+            return Registry.choose(self, obj, artifact_type, configurations, key)
+        finally:
+            CHOOSING.reset(token)
+
     @property
     def artifact_types(self) -> list[str]:
         """Every artifact type a collected packager (or the default one) supports, sorted."""
@@ -253,6 +274,8 @@ class Registry:
                 f"artifact {item.key!r} needs packager {name}, which cannot be loaded here: "
                 f"{error}; install the plugin that provides it"
             ) from error
+        if self.tracing:
+            loaded.trace()
         return loaded
 
     def unpack_candidates(

@@ -23,6 +23,8 @@ class Unpacker:
     def __init__(self, registry: Registry, workspace: Workspace) -> None:
         self._registry = registry
         self._workspace = workspace
+        if registry.tracing:
+            workspace.trace_clearing()
 
     def unpack(self, source: Any, type_hint: Any = None) -> Any:
         """The object for `source` (see `PackagersManager.unpack`)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from satchel.errors import ClearingError, SatchelWarning
+from satchel.packaging.tracing import traced_clear
 
 
 class Clearer(Protocol):
@@ -62,6 +63,11 @@ class Workspace:
         self._lock = threading.Lock()
         self._clearing: dict[int, tuple[Clearer, list[Path]]] = {}
         self._protected: set[Path] = set()
+        self._traced = False
+
+    def trace_clearing(self) -> None:
+        """Print a trace line for each packager's `clear` (a registry that traces asks for it)."""
+        self._traced = True
 
     @property
     def root(self) -> Path:
@@ -127,7 +133,10 @@ class Workspace:
             if not allowed:
                 continue
             try:
-                packager.clear(allowed)
+                if self._traced:
+                    traced_clear(packager, allowed)
+                else:
+                    packager.clear(allowed)
             except Exception as error:  # a packager's failure must not stop the others
                 failures.append(f"{type(packager).__qualname__}: {error}")
         if root is not None and not self._shared:
