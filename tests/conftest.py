@@ -80,6 +80,12 @@ def hatch() -> Callable[..., Path]:
 
 
 @pytest.fixture(scope="session")
+def fresh_venv() -> Callable[[Path], Venv]:
+    """`fresh_venv(folder)`: a new virtual environment with pip, for a test of its own."""
+    return new_venv
+
+
+@pytest.fixture(scope="session")
 def families() -> dict[str, Path]:
     """`{family: folder}` of the families present in the repository (see `family_folders`)."""
     return family_folders()
@@ -179,6 +185,12 @@ class Venv:
         """Run the `satchel` console script (or `python -m satchel` with `module=True`)."""
         command = [self.python, "-m", "satchel"] if module else [self.script_path("satchel")]
         return run([*command, *args], cwd=tmp, env=self.env(overlays, **extra), check=check)
+
+    def module(
+        self, name: str, *args: str | Path, cwd: Path, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -m name args` in the venv, from `cwd` (e.g. pytest on a plugin's own tests)."""
+        return run([self.python, "-m", name, *args], cwd=cwd, env=self.env(), check=check)
 
     def plugins_json(self, tmp: Path, overlays: Sequence[Path] = (), **extra: str) -> dict[str, Any]:
         """What `satchel plugins --json` prints, parsed."""
