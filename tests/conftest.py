@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORE = REPO / "core"
 PLUGINS = REPO / "plugins"
 PLUGIN_SOURCES = Path(__file__).resolve().parent / "plugin_sources"
+EXAMPLES = REPO / "examples"
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 180
 _DROPPED_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "PYTHONSAFEPATH")
@@ -371,3 +372,32 @@ def third_party(shared_dir: Path, full_venv: Venv) -> ThirdParty:
 
     root = _once(shared_dir, "third-party", build)
     return ThirdParty(acme=root / "acme-widgets", broken=root / "acme-broken")
+
+
+@dataclass(frozen=True)
+class ExamplePlugin:
+    """The example third-party plugin, installed from its wheel into a venv of its own."""
+
+    venv: Venv
+    wheel: Path
+    source: Path  # a copy of examples/satchel-stdlib-types, its tests included
+
+
+@pytest.fixture(scope="session")
+def stdlib_types(shared_dir: Path, wheels: Wheels) -> ExamplePlugin:
+    """examples/satchel-stdlib-types built into a wheel and installed by pip into a fresh venv,
+    with the satchel, satchel-builtins and satchel-pathlib wheels and pytest."""
+
+    def build(folder: Path) -> None:
+        source = shutil.copytree(
+            EXAMPLES / "satchel-stdlib-types",
+            folder / "satchel-stdlib-types",
+            ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"),
+        )
+        wheel = hatch_build(source, folder / "wheel")
+        families = [wheels.families[name] for name in ("builtins", "pathlib")]
+        new_venv(folder / "venv").pip_install(wheels.core, *families, wheel, "pytest>=8")
+
+    root = _once(shared_dir, "stdlib-types", build)
+    wheel = next((root / "wheel").glob("*.whl"))
+    return ExamplePlugin(Venv(root / "venv"), wheel, root / "satchel-stdlib-types")
