@@ -7,6 +7,8 @@ real install, in tests/test_install_template.py.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 
 import pytest
 
@@ -90,3 +92,15 @@ def test_the_requirement_is_this_release_series():
 def test_every_template_file_is_package_data():
     assert set(render("satchel-points")) == EXPECTED
     assert len(FILES) == len(EXPECTED)
+
+
+def test_the_generated_plugin_is_lint_clean(tmp_path):
+    """Under the workspace's rules (type hints, docstrings, 110 columns), from its own folder as
+    its author would run ruff (so its module is first-party)."""
+    pytest.importorskip("ruff")
+    root = write("satchel-points", tmp_path)
+    rules = ["--select", "E,F,W,I,B,UP,N,SIM,RUF,ANN,D1", "--ignore", "ANN401", "--line-length", "110"]
+    command = [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", *rules]
+    command += ["--per-file-ignores", "tests/*:ANN", "--target-version", "py310", "."]
+    checked = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
