@@ -73,6 +73,12 @@ def test_another_tzinfo_keeps_its_offset_with_a_warning(manager):
     assert back == value and back.utcoffset() == dt.timedelta(hours=3)
 
 
+def test_a_time_in_a_zone_comes_back_naive_with_a_warning(manager):
+    with pytest.warns(satchel.SatchelWarning, match="comes back naive"):
+        artifact = manager.pack(dt.time(9, 0, tzinfo=samples.PARIS), "t:file")
+    assert manager.unpack(artifact, dt.time) == dt.time(9, 0)
+
+
 def test_decimal_nan_comes_back_exactly(manager):
     for text in ("NaN", "-NaN", "sNaN12"):
         back = manager.unpack(manager.pack(Decimal(text), "d:file"), Decimal)

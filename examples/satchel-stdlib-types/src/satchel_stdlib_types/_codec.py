@@ -43,12 +43,13 @@ def zone_of(value: dt.datetime | dt.time, key: str) -> str | None:
     zone = getattr(tzinfo, "key", None)
     if type(tzinfo).__module__ == "zoneinfo" and isinstance(zone, str) and isinstance(value, dt.datetime):
         return zone
-    warnings.warn(
-        f"{key!r}: its tzinfo {tzinfo!r} is kept only as its UTC offset "
-        f"({value.utcoffset()}); it comes back with a fixed-offset datetime.timezone",
-        SatchelWarning,
-        stacklevel=2,
+    offset = value.utcoffset()
+    kept = (
+        f"is kept only as its UTC offset ({offset}); it comes back with a fixed-offset datetime.timezone"
+        if offset is not None
+        else "gives no UTC offset here, so it is not kept; it comes back naive"
     )
+    warnings.warn(f"{key!r}: its tzinfo {tzinfo!r} {kept}", SatchelWarning, stacklevel=2)
     return None
 
 
