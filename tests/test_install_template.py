@@ -6,8 +6,15 @@ So the template cannot rot: a change to satchel that breaks it fails here.
 
 from __future__ import annotations
 
+import tarfile
+import zipfile
+from pathlib import Path
+
 import pytest
 from packaging.utils import canonicalize_name
+
+CORE = Path(__file__).resolve().parents[1] / "core"
+TEMPLATES = sorted(path.name for path in (CORE / "src/satchel/cli/plugin_template").glob("*.tmpl"))
 
 pytestmark = pytest.mark.slow
 
@@ -39,3 +46,17 @@ def test_a_new_plugin_builds_installs_and_passes_its_conformance_test(wheels, ha
 
     again = venv.satchel("new-plugin", "satchel-points", tmp=work, check=False)
     assert again.returncode == 1 and "already exists" in again.stderr, again.stderr
+
+
+def test_the_template_files_are_in_the_wheel_and_in_the_wheel_built_from_the_sdist(wheels, hatch, tmp_path):
+    assert len(TEMPLATES) == 5, TEMPLATES
+    sdist = hatch(CORE, tmp_path / "sdist", "sdist")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    (root,) = (tmp_path / "unpacked").iterdir()
+    for wheel in (wheels.core, hatch(root, tmp_path / "from-sdist")):
+        with zipfile.ZipFile(wheel) as archive:
+            shipped = sorted(
+                name.rpartition("/")[2] for name in archive.namelist() if "/cli/plugin_template/" in name
+            )
+        assert shipped == TEMPLATES, wheel.name
