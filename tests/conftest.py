@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORE = REPO / "core"
 PLUGINS = REPO / "plugins"
 PLUGIN_SOURCES = Path(__file__).resolve().parent / "plugin_sources"
+EXAMPLES = REPO / "examples"
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 180
 _DROPPED_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "PYTHONSAFEPATH")
@@ -77,6 +78,12 @@ def version() -> str:
 def hatch() -> Callable[..., Path]:
     """`hatch_build(source, into, target="wheel")`, for tests that build distributions themselves."""
     return hatch_build
+
+
+@pytest.fixture(scope="session")
+def fresh_venv() -> Callable[[Path], Venv]:
+    """`fresh_venv(folder)`: a new virtual environment with pip, for a test of its own."""
+    return new_venv
 
 
 @pytest.fixture(scope="session")
@@ -179,6 +186,12 @@ class Venv:
         """Run the `satchel` console script (or `python -m satchel` with `module=True`)."""
         command = [self.python, "-m", "satchel"] if module else [self.script_path("satchel")]
         return run([*command, *args], cwd=tmp, env=self.env(overlays, **extra), check=check)
+
+    def module(
+        self, name: str, *args: str | Path, cwd: Path, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -m name args` in the venv, from `cwd` (e.g. pytest on a plugin's own tests)."""
+        return run([self.python, "-m", name, *args], cwd=cwd, env=self.env(), check=check)
 
     def plugins_json(self, tmp: Path, overlays: Sequence[Path] = (), **extra: str) -> dict[str, Any]:
         """What `satchel plugins --json` prints, parsed."""
@@ -359,3 +372,32 @@ def third_party(shared_dir: Path, full_venv: Venv) -> ThirdParty:
 
     root = _once(shared_dir, "third-party", build)
     return ThirdParty(acme=root / "acme-widgets", broken=root / "acme-broken")
+
+
+@dataclass(frozen=True)
+class ExamplePlugin:
+    """The example third-party plugin, installed from its wheel into a venv of its own."""
+
+    venv: Venv
+    wheel: Path
+    source: Path  # a copy of examples/satchel-stdlib-types, its tests included
+
+
+@pytest.fixture(scope="session")
+def stdlib_types(shared_dir: Path, wheels: Wheels) -> ExamplePlugin:
+    """examples/satchel-stdlib-types built into a wheel and installed by pip into a fresh venv,
+    with the satchel, satchel-builtins and satchel-pathlib wheels and pytest."""
+
+    def build(folder: Path) -> None:
+        source = shutil.copytree(
+            EXAMPLES / "satchel-stdlib-types",
+            folder / "satchel-stdlib-types",
+            ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"),
+        )
+        wheel = hatch_build(source, folder / "wheel")
+        families = [wheels.families[name] for name in ("builtins", "pathlib")]
+        new_venv(folder / "venv").pip_install(wheels.core, *families, wheel, "pytest>=8")
+
+    root = _once(shared_dir, "stdlib-types", build)
+    wheel = next((root / "wheel").glob("*.whl"))
+    return ExamplePlugin(Venv(root / "venv"), wheel, root / "satchel-stdlib-types")

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from satchel._version import __version__
-from satchel.cli import artifacts, plugins, runs
+from satchel.cli import artifacts, new_plugin, plugins, runs
 from satchel.errors import SatchelError
 
 #: The modules that add commands, in the order `satchel --help` lists them.
-COMMAND_MODULES = (runs, artifacts, plugins)
+COMMAND_MODULES = (runs, artifacts, plugins, new_plugin)
 
 
 class UsageError(SatchelError):

@@ -1,0 +1,1 @@
+"""satchel-stdlib-types: satchel packagers (the packagers are in `satchel_stdlib_types.packagers`)."""
