@@ -26,11 +26,12 @@ def test_a_failing_command_exits_non_zero_with_one_line(core_venv, module, tmp_p
     assert failed.stdout == ""
 
 
-def test_a_failing_startup_exits_non_zero_with_one_line(core_venv, tmp_path):
+def test_a_failing_startup_exits_non_zero_with_a_line_per_failure(core_venv, tmp_path):
     failed = core_venv.satchel("plugins", tmp=tmp_path, check=False, SATCHEL_REQUIRE="nosuch")
     assert failed.returncode != 0
-    (line,) = _lines(failed.stderr)
-    assert "PackagerCollectionError" in line and "nosuch" in line, line
+    header, failure, fix = _lines(failed.stderr)
+    assert header.startswith("satchel: PackagerCollectionError: 1 mandatory packager plugin(s)"), header
+    assert failure.startswith("  - nosuch") and "SATCHEL_REQUIRE" in fix
 
 
 def test_debug_shows_the_traceback(core_venv, tmp_path):

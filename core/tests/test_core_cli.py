@@ -165,13 +165,14 @@ def test_error_is_exit_code_1_and_one_line():
     )
 
 
-def test_collection_error_is_one_line():
-    result = satchel_command("plugins", SATCHEL_REQUIRE="satchel-t-nowhere")
+def test_a_collection_error_keeps_one_line_per_failure():
+    result = satchel_command("plugins", SATCHEL_REQUIRE="satchel-t-nowhere,satchel-t-nothere")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("satchel: PackagerCollectionError: 1 mandatory packager plugin(s)")
-    assert "satchel-t-nowhere" in lines[0]
+    header = "satchel: PackagerCollectionError: 2 mandatory packager plugin(s) could not be collected:"
+    assert lines[0] == header
+    assert lines[1].startswith("  - satchel-t-nothere") and lines[2].startswith("  - satchel-t-nowhere")
+    assert "SATCHEL_REQUIRE" in lines[-1] and len(lines) == 4
 
 
 def test_debug_shows_the_traceback(capsys):

@@ -1,4 +1,5 @@
-"""Parsing the command line and running one command; every error becomes one line on stderr."""
+"""Parsing the command line and running one command; every error becomes one line on stderr
+(a collection error listing several failed plugins keeps one line for each)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, NoReturn
 
 from satchel._version import __version__
 from satchel.cli import artifacts, new_plugin, plugins, runs
-from satchel.errors import SatchelError
+from satchel.errors import PackagerCollectionError, SatchelError
 
 #: The modules that add commands, in the order `satchel --help` lists them.
 COMMAND_MODULES = (runs, artifacts, plugins, new_plugin)
@@ -73,7 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:  # from where it started: the function's own error, not the re-raise
             cause = error.__cause__ if isinstance(error, runs.FunctionError) else None
             traceback.print_exception(cause or error)
-        message = " ".join(str(error).split())
+        if isinstance(error, PackagerCollectionError):  # a list of failures: keep its lines
+            message = "\n".join(line.rstrip() for line in str(error).strip().splitlines())
+        else:
+            message = " ".join(str(error).split())
         print(f"satchel: {type(error).__name__}: {message}", file=sys.stderr)
         return 2 if isinstance(error, UsageError) else 1
     finally:
