@@ -179,7 +179,7 @@ def test_a_listing_into_a_closed_pipe_exits_quietly(store, job):
     for n in range(3):
         command = [sys.executable, "-m", "satchel", "run", f"{job}:prepare", "--param", f"n={n}"]
         subprocess.run(command, env=env, check=True, capture_output=True)
-    for command in ("runs", "artifacts"):
+    for command in ("runs", "artifacts", "plugins"):
         done = subprocess.run(
             f"{sys.executable} -m satchel {command} | head -n 1",
             shell=True,
