@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-DOCS = {"README.md": False}  # document: run its sh blocks too
+DOCS = {"README.md": False, "docs/writing-a-packager.md": True}  # document: run its sh blocks too
 FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 #: Runs the blocks in its own `__main__`, so what they define pickles by reference.
