@@ -49,6 +49,8 @@ RUNNER = textwrap.dedent(
 def blocks(document: str, run_shell: bool) -> list[tuple[str, int, str]]:
     """`(language, line of the opening fence, code)` of each block of `document` to run."""
     text = (REPO / document).read_text(encoding="utf-8")
+    fences = [line for line in text.splitlines() if line.startswith("```")]
+    assert len(fences) % 2 == 0, f"{document}: a fence is not closed (or prose starts with ```)"
     found = []
     for match in FENCE.finditer(text):
         language = match.group(1)
@@ -62,7 +64,8 @@ def test_the_examples_run_as_written_in_an_empty_folder(document, tmp_path):
     work = tmp_path / "empty"
     work.mkdir()
     chosen = blocks(document, DOCS[document])
-    assert any(language == "python" for language, _, _ in chosen), f"{document} has no python block"
+    languages = {language for language, _, _ in chosen}
+    assert languages == ({"python", "sh"} if DOCS[document] else {"python"}), (document, languages)
     listing = tmp_path / "blocks.json"
     listing.write_text(json.dumps(chosen))
     runner = tmp_path / "run_blocks.py"
