@@ -69,10 +69,12 @@ def _names(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){name}(?![\w-])", text) is not None
 
 
-def _one_line(stderr: str) -> str:
+def _failure_lines(stderr: str) -> str:
+    """A collection error on stderr: its header, one line per failed plugin, then the fix."""
     lines = stderr.strip().splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got:\n{stderr}"
-    return lines[0]
+    assert lines[0].startswith("satchel: PackagerCollectionError: "), stderr
+    assert len(lines) >= 3 and all(line.startswith("  - ") for line in lines[1:-1]), stderr
+    return "\n".join(lines[1:-1])
 
 
 def test_a_third_party_plugin_is_found(full_venv, third_party, wheels, tmp_path):
@@ -159,7 +161,7 @@ def test_plugins_command_with_a_failed_required_plugin_exits_non_zero(full_venv,
         "plugins", "--json", tmp=tmp_path, overlays=overlays, check=False, SATCHEL_REQUIRE="broken"
     )
     assert listed.returncode != 0
-    line = _one_line(listed.stderr)
+    line = _failure_lines(listed.stderr)
     assert _names(line, "broken") and MISSING in line, line
 
 
@@ -217,4 +219,4 @@ def test_requiring_a_name_no_entry_point_has_fails(full_venv, tmp_path):
 
     listed = full_venv.satchel("plugins", tmp=tmp_path, check=False, SATCHEL_REQUIRE="nosuch")
     assert listed.returncode != 0
-    assert "nosuch" in _one_line(listed.stderr)
+    assert "nosuch" in _failure_lines(listed.stderr)
