@@ -166,6 +166,20 @@ def _frames() -> dict[str, pd.DataFrame]:
             "arrow_ts": pd.array([*stamps[:2], None, stamps[0]], dtype="timestamp[ns][pyarrow]"),
         }
     )
+    # found by outside testing: each through every format
+    sales = pd.DataFrame(
+        {
+            "shop": ["a", "b", "a", "c"],
+            "kind": pd.Categorical(["x", "y", "x", "x"], categories=["y", "x", "unused"]),
+            "n": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    frames["pivot_categorical_columns"] = sales.pivot_table(
+        index="shop", columns="kind", values="n", observed=False, aggfunc="sum"
+    )
+    frames["pivot_categorical_multi_columns"] = sales.assign(m=[1, 2, 3, 4]).pivot_table(
+        index="shop", columns="kind", values=["n", "m"], observed=False, aggfunc="sum"
+    )
     # indexes
     frames["range_named"] = pd.DataFrame({"v": [1, 2, 3, 4]}, index=pd.RangeIndex(5, 13, 2, name="r"))
     frames["int_index_name_0"] = pd.DataFrame({"v": [1.5, 2, 3, 4]}, index=pd.Index([10, 20, 20, 40], name=0))

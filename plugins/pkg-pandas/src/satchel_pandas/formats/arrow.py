@@ -76,10 +76,9 @@ def _named_for_arrow(obj: Any) -> Any:
     frame = as_frame(obj)
     columns = frame.columns
     plain = columns.is_unique and all(name is None or isinstance(name, str) for name in columns.names)
-    if isinstance(columns, pd.MultiIndex):
-        plain = plain and all(all(isinstance(value, str) for value in level) for level in columns.levels)
-    else:
-        plain = plain and all(isinstance(label, str) for label in columns)
+    levels = columns.levels if isinstance(columns, pd.MultiIndex) else [columns]
+    # pandas rebuilds the labels' own dtype from its metadata, and cannot for most (categorical)
+    plain = plain and all(_plain_labels(level) for level in levels)
     if not plain:
         frame = frame.set_axis(pd.Index(unique_names([label_text(label) for label in columns])), axis=1)
     names = list(frame.index.names)
@@ -89,6 +88,14 @@ def _named_for_arrow(obj: Any) -> Any:
             index=[None] * len(names) if len(names) > 1 else None
         )  # the schema has them
     return frame
+
+
+def _plain_labels(labels: Any) -> bool:
+    """Whether an Index of column labels is strings of object or str dtype (what pandas reads back)."""
+    import pandas as pd
+
+    plain_dtype = is_object(labels.dtype) or isinstance(labels.dtype, pd.StringDtype)
+    return plain_dtype and all(type(label) is str for label in labels)
 
 
 def _labels(obj: Any) -> list[Any]:
