@@ -259,3 +259,16 @@ def test_too_many_categories_are_not_recorded(manager) -> None:
     restored = manager.unpack(artifact, pd.DataFrame)
     assert isinstance(restored["c"].dtype, pd.CategoricalDtype)
     assert restored["c"].astype(str).tolist() == values
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        pd.Series(["a", None, "b"], dtype=object, name="s"),  # one column: a missing row is written `""`
+        pd.DataFrame({"t": pd.array(["18446744073709551615", None], dtype="str"), "n": [1, 2]}),
+    ],
+    ids=["one_column", "big_integer_text"],
+)
+def test_csv_missing_values_the_parser_leaves_as_text(manager, obj) -> None:
+    artifact = manager.pack(obj, {"key": "m", "artifact_type": "file", "file_format": "csv"})
+    assert_identical(obj, manager.unpack(artifact, type(obj)))

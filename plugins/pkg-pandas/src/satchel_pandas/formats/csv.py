@@ -186,6 +186,17 @@ def read_csv(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
         flat = flat.copy(deep=False)
         for name in again:
             flat[name] = text[name]
+    # what the parser may leave unparsed: a row of one empty field is written `""` (a blank line
+    # would be skipped), and a text column that looks like integers too big for int64 keeps its
+    # missing-value texts (pandas 3 falls back to strings without na_values)
+    markers = options["na_values"]
+    texts = [name for name, dtype in zip(names, dtypes) if dtype is object and markers[name]]
+    missed = {name: flat[name].isin(markers[name]) for name in texts}
+    missed = {name: mask for name, mask in missed.items() if mask.any()}
+    if missed:
+        flat = flat.copy(deep=False)
+        for name, mask in missed.items():
+            flat[name] = flat[name].where(~mask)
     return assemble(flat, schema)
 
 
