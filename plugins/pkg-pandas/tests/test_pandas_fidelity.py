@@ -180,6 +180,25 @@ def _frames() -> dict[str, pd.DataFrame]:
     frames["pivot_categorical_multi_columns"] = sales.assign(m=[1, 2, 3, 4]).pivot_table(
         index="shop", columns="kind", values=["n", "m"], observed=False, aggfunc="sum"
     )
+    frames["object_ints_missing"] = pd.DataFrame(
+        {
+            "none": pd.Series([1, None, 3, 2**62], dtype=object),
+            "na": pd.Series([1, pd.NA, 3, -1], dtype=object),
+            "nan": pd.Series([1, np.nan, 3, 0], dtype=object),
+            "mixed_missing": pd.Series([None, pd.NA, np.nan, 7], dtype=object),
+            "huge": pd.Series([2**70, None, -(2**64), 1], dtype=object),
+        }
+    )
+    frames["int64_as_object"] = pd.DataFrame(
+        {"v": pd.array([1, pd.NA, -5, 2**63 - 1], dtype="Int64").astype(object)}
+    )
+    d = decimal.Decimal
+    frames["decimal_nan"] = pd.DataFrame(
+        {
+            "decimals": pd.Series([d("NaN"), d("1"), None, d("-Infinity")], dtype=object),
+            "same_exponent": pd.Series([d("1.50"), None, d("-0.00"), d("2.25")], dtype=object),
+        }
+    )
     # indexes
     frames["range_named"] = pd.DataFrame({"v": [1, 2, 3, 4]}, index=pd.RangeIndex(5, 13, 2, name="r"))
     frames["int_index_name_0"] = pd.DataFrame({"v": [1.5, 2, 3, 4]}, index=pd.Index([10, 20, 20, 40], name=0))

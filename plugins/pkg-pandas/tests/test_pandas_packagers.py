@@ -272,3 +272,60 @@ def test_too_many_categories_are_not_recorded(manager) -> None:
 def test_csv_missing_values_the_parser_leaves_as_text(manager, obj) -> None:
     artifact = manager.pack(obj, {"key": "m", "artifact_type": "file", "file_format": "csv"})
     assert_identical(obj, manager.unpack(artifact, type(obj)))
+
+
+def test_assert_identical_tells_python_objects_apart() -> None:
+    """pandas takes 1 for 1.0, None for nan and Decimal("1.0") for Decimal("1"); satchel does not."""
+    import decimal
+
+    ints = pd.DataFrame({"o": pd.Series([1, None, 3], dtype=object)})
+    for other in (
+        pd.Series([1.0, None, 3.0], dtype=object),  # an int that came back as a float
+        pd.Series([1, np.nan, 3], dtype=object),  # None that came back as nan
+    ):
+        pd.testing.assert_frame_equal(ints, pd.DataFrame({"o": other}), check_exact=True)  # pandas: equal
+        with pytest.raises(AssertionError, match="column 'o': value at position"):
+            assert_identical(ints, pd.DataFrame({"o": other}))
+    assert_identical(ints, pd.DataFrame({"o": pd.Series([1, None, 3], dtype=object)}))
+    with pytest.raises(AssertionError, match=r"value at position 0 is Decimal\('1'\)"):
+        assert_identical(
+            pd.Series([decimal.Decimal("1.0")], dtype=object), pd.Series([decimal.Decimal("1")], dtype=object)
+        )
+    with pytest.raises(AssertionError, match="index level 0: value at position 1"):
+        assert_identical(
+            pd.Series([1, 2], index=pd.Index(["a", None], dtype=object)),
+            pd.Series([1, 2], index=pd.Index(["a", np.nan], dtype=object)),
+        )
+    with pytest.raises(AssertionError, match="column labels"):
+        assert_identical(
+            pd.DataFrame([[1, 2]], columns=pd.Index([decimal.Decimal("1.0"), 2], dtype=object)),
+            pd.DataFrame([[1, 2]], columns=pd.Index([decimal.Decimal("1"), 2], dtype=object)),
+        )
+
+
+def test_assert_identical_compares_arrow_dictionaries() -> None:
+    import pyarrow as pa
+
+    def column(indices, dictionary):
+        array = pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(dictionary))
+        return pd.Series(pd.arrays.ArrowExtensionArray(array))
+
+    assert_identical(column([0, 1], ["a", "b"]), column([0, 1], ["a", "b"]))
+    with pytest.raises(AssertionError, match="Arrow dictionaries differ"):
+        assert_identical(column([0, 1], ["a", "b"]), column([1, 0], ["b", "a"]))
+
+
+def test_too_many_mixed_missing_positions_warn(manager, monkeypatch) -> None:
+    from satchel_pandas import objects
+
+    monkeypatch.setattr(objects, "MAX_RECORDED_MISSING", 2)
+    frame = pd.DataFrame({"o": pd.Series([None, np.nan, np.nan, np.nan, None, None, None, 1], dtype=object)})
+    with pytest.warns(SatchelWarning, match=r"column 'o' holds missing values of several kinds .* as None"):
+        artifact = manager.pack(frame, {"key": "m", "artifact_type": "file", "file_format": "csv"})
+    restored = manager.unpack(artifact, pd.DataFrame)
+    assert restored["o"].tolist()[:7] == [None] * 7 and restored["o"].tolist()[7] == 1
+    frame = pd.DataFrame({"o": pd.Series([None, np.nan, None, None, 1], dtype=object)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        artifact = manager.pack(frame, {"key": "n", "artifact_type": "file", "file_format": "csv"})
+    assert_identical(frame, manager.unpack(artifact, pd.DataFrame))

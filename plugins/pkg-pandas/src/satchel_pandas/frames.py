@@ -87,7 +87,7 @@ def assemble(flat: Any, schema: Schema) -> Any:
     data = data.set_axis(range(data.shape[1]), axis=1)
     for position, spec in enumerate(schema.dtypes):
         column = data.iloc[:, position]
-        fixed = restore(column, spec, schema.object_kind(position))
+        fixed = restore(column, spec, schema.object_kind(position), schema.object_missing(position))
         if fixed is not column:
             data.isetitem(position, _values(fixed, data.index))
     data = data.set_axis(index, axis=0)
@@ -119,7 +119,7 @@ def reconcile(frame: Any, schema: Schema) -> Any:
         if exact and (kind is None or not is_object(dtype)):
             continue
         column = frame.iloc[:, position]
-        fixed = restore(column, spec, kind)
+        fixed = restore(column, spec, kind, schema.object_missing(position))
         if fixed is not column:
             frame.isetitem(position, _values(fixed, frame.index))
     return _finish(frame, schema, texts)
@@ -160,7 +160,7 @@ def _index_matches(index: Any, schema: Schema, names: bool = True) -> bool:
             return False
         if names and not _same_name(index.names[position], decode_label(level["name"])):
             return False
-    if record.get("objects") not in (None, "string", "empty"):
+    if record.get("objects") not in (None, "string", "empty") or record.get("missing") is not None:
         return False
     return getattr(index, "freqstr", None) == record.get("freq") or isinstance(index, pd.PeriodIndex)
 
@@ -181,7 +181,9 @@ def build_index(columns: list[Any], schema: Schema, rows: int | None = None) -> 
         return index
     levels = []
     for column, level in zip(columns, record["levels"]):
-        values = restore(pd.Series(column).reset_index(drop=True), level["dtype"], record.get("objects"))
+        column = pd.Series(column).reset_index(drop=True)
+        kind = level.get("objects", record.get("objects"))  # a MultiIndex records each level's
+        values = restore(column, level["dtype"], kind, record.get("missing"))
         levels.append(
             pd.Index(
                 values.array if isinstance(values, pd.Series) else values,

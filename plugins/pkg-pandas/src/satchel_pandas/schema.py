@@ -15,10 +15,10 @@ from typing import Any
 from satchel_pandas.dtypes import dtype_text, encode_dtype, is_exact
 from satchel_pandas.indexes import encode_index, level_values
 from satchel_pandas.labels import LabelError, decode_label, encode_label, label_text
+from satchel_pandas.objects import RESTORABLE_OBJECT_KINDS, missing_record, object_kind
 from satchel_pandas.values import is_object
 
-#: Object columns whose values are all of one of these kinds can be restored from any format.
-RESTORABLE_OBJECT_KINDS = ("string", "empty", "integer", "floating", "boolean", "bytes", "decimal", "date")
+__all__ = ["RESTORABLE_OBJECT_KINDS", "Schema", "capture", "column_text"]
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Schema:
     columns: dict[str, Any] | None = None
     name: Any = None
     objects: dict[int, str] = field(default_factory=dict)
+    missing: dict[int, Any] = field(default_factory=dict)
     attrs: dict[str, Any] | None = None
     flags: dict[str, Any] | None = None
     losses: list[str] = field(default_factory=list)
@@ -57,6 +58,8 @@ class Schema:
         record["index"] = self.index
         if self.objects:
             record["objects"] = {str(position): kind for position, kind in self.objects.items()}
+        if self.missing:
+            record["missing"] = {str(position): names for position, names in self.missing.items()}
         if self.attrs:
             record["attrs"] = self.attrs
         if self.flags:
@@ -74,13 +77,18 @@ class Schema:
             columns=record.get("columns"),
             name=record.get("name"),
             objects={int(position): kind for position, kind in record.get("objects", {}).items()},
+            missing={int(position): names for position, names in record.get("missing", {}).items()},
             attrs=record.get("attrs"),
             flags=record.get("flags"),
         )
 
     def object_kind(self, position: int) -> str | None:
-        """What an object column holds (`infer_dtype`), or None if it is not an object column."""
+        """What an object column holds (`objects.object_kind`), or None if not an object column."""
         return self.objects.get(position)
+
+    def object_missing(self, position: int) -> Any:
+        """Which missing values an object column holds (`objects.missing_record`), or None."""
+        return self.missing.get(position)
 
     def summary(self, labels: list[Any], index: Any) -> dict[str, Any]:
         """Readable column names and dtypes, index levels and names, and the row count."""
@@ -100,6 +108,7 @@ class Schema:
 def capture(obj: Any) -> Schema:
     """Record the schema of a DataFrame or Series (cost: per column, not per value, except for
     object columns, whose values are inspected once)."""
+    import numpy as np
     import pandas as pd
 
     series = isinstance(obj, pd.Series)
@@ -127,7 +136,13 @@ def capture(obj: Any) -> Schema:
             losses.append("the column labels cannot be recorded exactly; they come back as text")
     for position, dtype in enumerate(frame.dtypes):
         if is_object(dtype):
-            schema.objects[position] = pd.api.types.infer_dtype(frame.iloc[:, position], skipna=True)
+            values = np.asarray(frame.iloc[:, position], dtype=object)
+            schema.objects[position] = object_kind(values)
+            missing, lost = missing_record(values)
+            if missing is not None:
+                schema.missing[position] = missing
+            if lost:
+                losses.append(_missing_loss(_column_text(obj, position), missing))
     schema.attrs = _capture_attrs(frame.attrs, losses)
     if not obj.flags.allows_duplicate_labels:
         schema.flags = {"allows_duplicate_labels": False}
@@ -136,6 +151,7 @@ def capture(obj: Any) -> Schema:
 
 
 def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
+    import numpy as np
     import pandas as pd
 
     if type(index) is pd.RangeIndex:
@@ -152,6 +168,8 @@ def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
         levels.append(
             {"name": _label(index.names[position], f"index level {position}'s name", losses), "dtype": spec}
         )
+        if isinstance(index, pd.MultiIndex) and is_object(level.dtype):
+            levels[-1]["objects"] = object_kind(np.asarray(level, dtype=object))
     record: dict[str, Any] = {"levels": levels}
     if isinstance(index, pd.MultiIndex):
         record["multi"] = True
@@ -159,8 +177,21 @@ def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
     if freq is not None and not isinstance(index, pd.PeriodIndex):
         record["freq"] = freq
     if type(index) is not pd.MultiIndex and is_object(index.dtype):
-        record["objects"] = pd.api.types.infer_dtype(index, skipna=True)
+        values = np.asarray(index, dtype=object)
+        record["objects"] = object_kind(values)
+        missing, lost = missing_record(values)
+        if missing is not None:
+            record["missing"] = missing
+        if lost:
+            losses.append(_missing_loss("the index", missing))
     return record
+
+
+def _missing_loss(what: str, default: Any) -> str:
+    return (
+        f"{what} holds missing values of several kinds (None, nan, NA, NaT) at more positions than "
+        f"the limit; they come back as {default}"
+    )
 
 
 def _label(label: Any, what: str, losses: list[str]) -> Any:

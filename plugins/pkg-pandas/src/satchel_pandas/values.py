@@ -8,9 +8,6 @@ nested Arrow values as JSON, with None for a missing value. `restore` turns what
 
 from __future__ import annotations
 
-import ast
-import datetime as dt
-import decimal
 import json
 import re
 from typing import Any
@@ -23,9 +20,17 @@ def text_values(column: Any) -> Any:
     import numpy as np
     import pandas as pd
 
+    from satchel_pandas import objects
+
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "c":  # (nan+1j) is "missing" to pandas: keep it whole
         return np.array([repr(value) for value in column.tolist()], dtype=object)
+    if is_object(dtype):  # missing: None, nan, NA, NaT (a Decimal("NaN") is a value: its text)
+        values = np.asarray(column, dtype=object)
+        mask = objects.missing_mask(values)
+        text = np.array([objects.object_text(value) for value in values], dtype=object)
+        text[mask] = None
+        return text
     mask = np.asarray(column.isna())
     if nested_arrow(dtype):  # lists, structs: their JSON (exact when `json_nested` says so)
         texts = [
@@ -43,8 +48,6 @@ def text_values(column: Any) -> Any:
         text = np.datetime_as_string(np.asarray(column), unit=np.datetime_data(dtype)[0]).astype(object)
     elif isinstance(dtype, np.dtype) and dtype.kind in "iufb":
         text = np.asarray(column).astype(str).astype(object)
-    elif is_object(dtype):
-        text = np.array([_object_text(value) for value in column], dtype=object)
     else:
         text = np.asarray(pd.Series(column).astype(str), dtype=object)
     text[mask] = None
@@ -121,14 +124,6 @@ def integer_values(column: Any) -> Any:
     return pd.arrays.IntegerArray(index.asi8.copy(), index.isna())
 
 
-def _object_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (dt.date, dt.datetime)) and not hasattr(value, "tz"):
-        return value.isoformat()
-    return repr(value) if isinstance(value, (bytes, float)) else str(value)
-
-
 def same_dtype(left: Any, right: Any) -> bool:
     """Strict dtype identity: class, and for categoricals the categories in order and their dtype."""
     import pandas as pd
@@ -146,10 +141,11 @@ def same_dtype(left: Any, right: Any) -> bool:
     return True
 
 
-def restore(column: Any, spec: Any, kind: str | None = None) -> Any:
+def restore(column: Any, spec: Any, kind: str | None = None, missing: Any = None) -> Any:
     """`column` (a Series read from a file) with the recorded dtype `spec`, its values exact.
 
-    `kind` is what an object column held (`infer_dtype`): text read back is parsed into it.
+    `kind` is what an object column held (`objects.object_kind`): what was read back is turned
+    into it; `missing` is which missing values it held (`objects.missing_record`).
     """
     import numpy as np
     import pandas as pd
@@ -158,16 +154,14 @@ def restore(column: Any, spec: Any, kind: str | None = None) -> Any:
         categorical = isinstance(spec, dict) and "category" in spec
         return column.astype("category") if categorical else column
     dtype = decode_dtype(spec)
+    if is_object(dtype):
+        return _objects(column, kind, missing)
     if len(column) == 0 and not same_dtype(column.dtype, dtype):
         return pd.Series(pd.array([], dtype=dtype), index=column.index, dtype=dtype)
-    if same_dtype(column.dtype, dtype) and not (
-        is_object(dtype) and _is_text(column) and kind not in _TEXT_KINDS
-    ):
+    if same_dtype(column.dtype, dtype):
         return column
     if isinstance(dtype, pd.CategoricalDtype):
         return _categorical(column, dtype, spec)
-    if is_object(dtype):
-        return pd.Series(_objects(column, kind), index=column.index, name=column.name, dtype=object)
     if isinstance(dtype, pd.SparseDtype):
         dense = restore(column, str(dtype.subtype) if isinstance(dtype.subtype, np.dtype) else dtype.subtype)
         return pd.Series(dense).astype(dtype)
@@ -197,7 +191,19 @@ def restore(column: Any, spec: Any, kind: str | None = None) -> Any:
     return column.astype(dtype)
 
 
-_TEXT_KINDS = ("string", "empty", "mixed", "unknown-array", None)
+def _objects(column: Any, kind: str | None, missing: Any) -> Any:
+    """An object column of the recorded kind's Python values and missing values."""
+    import numpy as np
+    import pandas as pd
+
+    from satchel_pandas import objects
+
+    values = np.array(column.to_numpy(dtype=object), dtype=object, copy=True)
+    mask = objects.file_missing(values)
+    if kind not in ("string", "empty") or not _is_text(column):
+        values = objects.parse_objects(values, mask, kind)
+    values = objects.put_missing(values, mask, missing)
+    return pd.Series(values, index=column.index, name=column.name, dtype=object)
 
 
 def _is_text(column: Any) -> bool:
@@ -384,40 +390,10 @@ def _categorical(column: Any, dtype: Any, spec: Any) -> Any:
 
 
 def _category_kind(dtype: Any) -> str | None:
-    import pandas as pd
+    import numpy as np
+
+    from satchel_pandas.objects import object_kind
 
     if is_object(dtype.categories.dtype):
-        return pd.api.types.infer_dtype(dtype.categories, skipna=True)
+        return object_kind(np.asarray(dtype.categories, dtype=object))
     return None
-
-
-def _objects(column: Any, kind: str | None) -> list[Any]:
-    parse = _OBJECT_PARSERS.get(kind or "")
-    out = []
-    for value in column:
-        if _missing(value):
-            out.append(value)
-        elif parse is not None and isinstance(value, str):
-            out.append(parse(value))
-        elif hasattr(value, "item") and not isinstance(value, (str, bytes)):
-            out.append(value.item())  # numpy scalars from typed columns: Python scalars
-        else:
-            out.append(value)
-    return out
-
-
-def _parse_bytes(text: str) -> bytes:
-    value = ast.literal_eval(text)
-    if not isinstance(value, bytes):
-        raise ValueError(f"not a bytes literal: {text[:40]!r}")
-    return value
-
-
-_OBJECT_PARSERS = {
-    "integer": int,
-    "floating": float,
-    "boolean": {"True": True, "False": False}.__getitem__,
-    "bytes": _parse_bytes,
-    "decimal": decimal.Decimal,
-    "date": dt.date.fromisoformat,
-}

@@ -16,6 +16,7 @@ from typing import Any
 from satchel_pandas.formats import Written
 from satchel_pandas.frames import as_frame, assemble, flatten, header_texts, reconcile, unique_names
 from satchel_pandas.labels import label_text
+from satchel_pandas.objects import arrow_form, object_kind
 from satchel_pandas.schema import RESTORABLE_OBJECT_KINDS, Schema, column_text
 from satchel_pandas.values import is_object, text_values
 
@@ -42,7 +43,10 @@ def _prepare(
             replaced[offset + position] = column.astype(dtype.categories.dtype).array
         elif is_object(dtype):
             kind = schema.object_kind(position)
-            if kind in ("string", "empty") or (kind in RESTORABLE_OBJECT_KINDS and _arrow_holds(column)):
+            stored = arrow_form(column, kind) if kind in RESTORABLE_OBJECT_KINDS else None
+            if stored is not None and _arrow_holds(stored):
+                if stored is not column:
+                    replaced[offset + position] = stored
                 continue
             replaced[offset + position] = text_values(column)  # parsed back from text by kind
             if kind not in RESTORABLE_OBJECT_KINDS:
@@ -61,6 +65,8 @@ def _prepare(
 def _arrow_holds(column: Any) -> bool:
     import pyarrow as pa
 
+    if not is_object(column.dtype):
+        return True
     try:
         pa.array(column, from_pandas=True)
     except (pa.ArrowException, ValueError, TypeError, OverflowError):
@@ -104,8 +110,10 @@ def _labels(obj: Any) -> list[Any]:
     return [obj.name] if isinstance(obj, pd.Series) else list(obj.columns)
 
 
-def _index_as_text(frame: Any, fmt: str) -> tuple[Any, list[str]]:
-    """The frame with index levels of Python objects Arrow cannot hold replaced by their text."""
+def _index_for_arrow(frame: Any, schema: Schema, fmt: str) -> tuple[Any, list[str]]:
+    """The frame with index levels of Python objects in the form Arrow keeps exactly
+    (`objects.arrow_form`), or as their text when there is none (a loss, unless their kind is
+    restored from text)."""
     import pandas as pd
 
     from satchel_pandas.indexes import level_values
@@ -113,21 +121,38 @@ def _index_as_text(frame: Any, fmt: str) -> tuple[Any, list[str]]:
     index = frame.index
     if isinstance(index, pd.RangeIndex):
         return frame, []
-    levels, losses = [], []
+    levels, losses, changed = [], [], False
     for position in range(index.nlevels):
         level = level_values(index, position)
-        if is_object(level.dtype) and not _arrow_holds(pd.Series(level)):
-            kind = pd.api.types.infer_dtype(level, skipna=True)
-            level = pd.Index(text_values(pd.Series(level)), dtype=object, name=level.name)
-            losses.append(
-                f"index level {position} holds Python objects ({kind}) that {fmt} cannot store; "
-                "their text (str) is stored and comes back as strings"
-            )
+        if is_object(level.dtype):
+            level, loss = _object_level(level, position, schema, fmt)
+            changed = True
+            losses.extend(loss)
         levels.append(level)
-    if not losses:
+    if not changed:
         return frame, []
     new = pd.MultiIndex.from_arrays(levels) if isinstance(index, pd.MultiIndex) else levels[0]
     return frame.set_axis(new, axis=0), losses
+
+
+def _object_level(level: Any, position: int, schema: Schema, fmt: str) -> tuple[Any, list[str]]:
+    import numpy as np
+    import pandas as pd
+
+    values = pd.Series(level, dtype=object)
+    kind = object_kind(np.asarray(level, dtype=object))
+    stored = arrow_form(values, kind) if kind in RESTORABLE_OBJECT_KINDS else None
+    if stored is not None and _arrow_holds(stored):
+        return pd.Index(stored, name=level.name, tupleize_cols=False), []
+    text = pd.Index(text_values(values), dtype=object, name=level.name)
+    levels = schema.index.get("levels", [])
+    recorded = levels[position].get("objects", schema.index.get("objects")) if levels else None
+    if kind in RESTORABLE_OBJECT_KINDS and recorded == kind:
+        return text, []  # parsed back from text by kind
+    return text, [
+        f"index level {position} holds Python objects ({kind}) that {fmt} cannot store; "
+        "their text (str) is stored and comes back as strings"
+    ]
 
 
 def _nested_arrow_as_object(table: Any) -> Any:
@@ -153,7 +178,7 @@ def _table_with_index(obj: Any, schema: Schema, fmt: str) -> tuple[Any, list[str
     import pyarrow as pa
 
     frame, losses = _prepare(_named_for_arrow(obj), schema, _labels(obj), fmt)
-    frame, index_losses = _index_as_text(frame, fmt)
+    frame, index_losses = _index_for_arrow(frame, schema, fmt)
     if frame.attrs and schema.attrs is None:  # not JSON: pyarrow would warn and drop them too
         frame = frame.copy(deep=False)
         frame.attrs = {}
