@@ -180,6 +180,38 @@ def _frames() -> dict[str, pd.DataFrame]:
     frames["pivot_categorical_multi_columns"] = sales.assign(m=[1, 2, 3, 4]).pivot_table(
         index="shop", columns="kind", values=["n", "m"], observed=False, aggfunc="sum"
     )
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    frames["arrow_dictionary"] = pd.DataFrame(
+        {
+            "dict": pd.Series(  # what read_parquet(dtype_backend="pyarrow") gives for a categorical
+                pd.arrays.ArrowExtensionArray(
+                    pa.DictionaryArray.from_arrays(
+                        pa.array([1, None, 0, 1], pa.int32()), pa.array(["b", "a", "unused"])
+                    )
+                )
+            ),
+            "ordered_ints": pd.Series(
+                [3, None, 3, -1], dtype=pd.ArrowDtype(pa.dictionary(pa.int8(), pa.int64(), ordered=True))
+            ),
+        },
+        index=pd.Index(pd.Series(["k", "j", None, "k"], dtype=pd.ArrowDtype(dictionary)), name="key"),
+    )
+    frames["arrow_big_numbers"] = pd.DataFrame(
+        {
+            "u64": pd.Series([2**63 + 1, None, 2**64 - 1, 0], dtype="uint64[pyarrow]"),
+            "decimal": pd.Series(
+                [decimal.Decimal("1.234"), None, decimal.Decimal("-9999999.999"), decimal.Decimal("0.000")],
+                dtype=pd.ArrowDtype(pa.decimal128(10, 3)),
+            ),
+            "f64_nan_and_null": pd.Series([0.1, None, np.nan, -0.0], dtype="double[pyarrow]"),
+        }
+    )
+    frames["arrow_binary"] = pd.DataFrame(
+        {
+            "binary": pd.Series([b"\x00\xff", None, b"", b"a,b\n"], dtype="binary[pyarrow]"),
+            "large": pd.Series([b"x", b"", None, b"'"], dtype=pd.ArrowDtype(pa.large_binary())),
+        }
+    )
     frames["object_ints_missing"] = pd.DataFrame(
         {
             "none": pd.Series([1, None, 3, 2**62], dtype=object),

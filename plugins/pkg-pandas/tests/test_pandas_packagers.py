@@ -261,19 +261,6 @@ def test_too_many_categories_are_not_recorded(manager) -> None:
     assert restored["c"].astype(str).tolist() == values
 
 
-@pytest.mark.parametrize(
-    "obj",
-    [
-        pd.Series(["a", None, "b"], dtype=object, name="s"),  # one column: a missing row is written `""`
-        pd.DataFrame({"t": pd.array(["18446744073709551615", None], dtype="str"), "n": [1, 2]}),
-    ],
-    ids=["one_column", "big_integer_text"],
-)
-def test_csv_missing_values_the_parser_leaves_as_text(manager, obj) -> None:
-    artifact = manager.pack(obj, {"key": "m", "artifact_type": "file", "file_format": "csv"})
-    assert_identical(obj, manager.unpack(artifact, type(obj)))
-
-
 def test_assert_identical_tells_python_objects_apart() -> None:
     """pandas takes 1 for 1.0, None for nan and Decimal("1.0") for Decimal("1"); satchel does not."""
     import decimal
@@ -315,6 +302,17 @@ def test_assert_identical_compares_arrow_dictionaries() -> None:
         assert_identical(column([0, 1], ["a", "b"]), column([1, 0], ["b", "a"]))
 
 
+def test_arrow_dictionary_from_read_parquet_round_trips_by_default(manager, tmp_path) -> None:
+    """What `read_parquet(dtype_backend="pyarrow")` gives for a categorical, packed as a dataset."""
+    path = tmp_path / "cats.parquet"
+    pd.DataFrame({"c": pd.Categorical(["b", None, "a"], categories=["z", "a", "b"])}).to_parquet(path)
+    frame = pd.read_parquet(path, dtype_backend="pyarrow")
+    assert str(frame["c"].dtype).startswith("dictionary<values=string, indices=int8")
+    artifact = manager.pack(frame, "cats")
+    assert artifact.kind == "dataset"
+    assert_identical(frame, manager.unpack(artifact, pd.DataFrame))
+
+
 def test_too_many_mixed_missing_positions_warn(manager, monkeypatch) -> None:
     from satchel_pandas import objects
 
@@ -329,3 +327,35 @@ def test_too_many_mixed_missing_positions_warn(manager, monkeypatch) -> None:
         warnings.simplefilter("error")
         artifact = manager.pack(frame, {"key": "n", "artifact_type": "file", "file_format": "csv"})
     assert_identical(frame, manager.unpack(artifact, pd.DataFrame))
+
+
+def test_too_long_arrow_dictionary_is_not_recorded(manager, monkeypatch) -> None:
+    import pyarrow as pa
+
+    from satchel_pandas import arrow_values
+
+    monkeypatch.setattr(arrow_values, "MAX_RECORDED_DICTIONARY", 2)
+    array = pa.DictionaryArray.from_arrays(pa.array([2, 0, None], pa.int32()), pa.array(["a", "b", "c"]))
+    frame = pd.DataFrame({"d": pd.Series(pd.arrays.ArrowExtensionArray(array))})
+    with pytest.warns(SatchelWarning, match="column 'd': its Arrow dictionary is not recorded"):
+        artifact = manager.pack(frame, {"key": "d", "artifact_type": "file", "file_format": "csv"})
+    restored = manager.unpack(artifact, pd.DataFrame)
+    assert restored["d"].dtype == frame["d"].dtype and restored["d"].tolist() == frame["d"].tolist()
+    for fmt in ("parquet", "feather"):  # they keep it as it is: no warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            artifact = manager.pack(frame, {"key": fmt, "artifact_type": "file", "file_format": fmt})
+        assert_identical(frame, manager.unpack(artifact, pd.DataFrame))
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        pd.Series(["a", None, "b"], dtype=object, name="s"),  # one column: a missing row is written `""`
+        pd.DataFrame({"t": pd.array(["18446744073709551615", None], dtype="str"), "n": [1, 2]}),
+    ],
+    ids=["one_column", "big_integer_text"],
+)
+def test_csv_missing_values_the_parser_leaves_as_text(manager, obj) -> None:
+    artifact = manager.pack(obj, {"key": "m", "artifact_type": "file", "file_format": "csv"})
+    assert_identical(obj, manager.unpack(artifact, type(obj)))

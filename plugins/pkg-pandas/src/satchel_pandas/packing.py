@@ -25,7 +25,7 @@ def pack_file(packager: Any, obj: Any, key: str, file_format: str) -> tuple[Any,
     schema = capture(obj)
     path = packager.staging_path(key, fmt.suffix)
     written = guard_write(fmt, key, lambda: fmt.write(obj, path, schema))
-    losses = schema.losses + written.losses
+    losses = schema.losses + ([] if fmt.keeps_dictionaries else schema.dictionary_losses) + written.losses
     if losses:
         warnings.warn(
             f"{key!r} ({type(obj).__name__}) packed as {fmt.name} loses information: " + "; ".join(losses),

@@ -36,6 +36,8 @@ class Schema:
     attrs: dict[str, Any] | None = None
     flags: dict[str, Any] | None = None
     losses: list[str] = field(default_factory=list)
+    #: What formats that do not keep Arrow dictionaries as they are (all but parquet, feather) lose.
+    dictionary_losses: list[str] = field(default_factory=list)
 
     @property
     def is_series(self) -> bool:
@@ -114,7 +116,11 @@ def capture(obj: Any) -> Schema:
     series = isinstance(obj, pd.Series)
     frame = obj.to_frame() if series else obj
     losses: list[str] = []
-    dtypes = [encode_dtype(dtype) for dtype in frame.dtypes]
+    dictionary_losses: list[str] = []
+    dtypes = [
+        _dtype_spec(frame.iloc[:, position], _column_text(obj, position), dictionary_losses)
+        for position in range(frame.shape[1])
+    ]
     for position, spec in enumerate(dtypes):
         if not is_exact(spec):
             what = _column_text(obj, position)
@@ -126,7 +132,7 @@ def capture(obj: Any) -> Schema:
         kind="Series" if series else "DataFrame",
         rows=len(frame),
         dtypes=dtypes,
-        index=_capture_index(frame.index, losses),
+        index=_capture_index(frame.index, losses, dictionary_losses),
     )
     if series:
         schema.name = _label(obj.name, "the Series name", losses)
@@ -147,10 +153,11 @@ def capture(obj: Any) -> Schema:
     if not obj.flags.allows_duplicate_labels:
         schema.flags = {"allows_duplicate_labels": False}
     schema.losses = losses
+    schema.dictionary_losses = dictionary_losses
     return schema
 
 
-def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
+def _capture_index(index: Any, losses: list[str], dictionary_losses: list[str]) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
 
@@ -162,7 +169,7 @@ def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
     levels = []
     for position in range(index.nlevels):
         level = level_values(index, position)
-        spec = encode_dtype(level.dtype)
+        spec = _dtype_spec(level, f"index level {position}", dictionary_losses)
         if not is_exact(spec):
             losses.append(f"index level {position}: dtype {dtype_text(spec)} cannot be recorded")
         levels.append(
@@ -185,6 +192,28 @@ def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
         if lost:
             losses.append(_missing_loss("the index", missing))
     return record
+
+
+def _dtype_spec(values: Any, what: str, losses: list[str]) -> Any:
+    """The dtype spec of a column or index level, with an Arrow dictionary's dictionary."""
+    from satchel_pandas.arrow_values import arrow_type, dictionary_spec
+
+    spec = encode_dtype(values.dtype)
+    pa_type = arrow_type(values.dtype)
+    if pa_type is None or not is_exact(spec):
+        return spec
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(pa_type):
+        return spec
+    dictionary = dictionary_spec(values)
+    if dictionary is None:
+        losses.append(
+            f"{what}: its Arrow dictionary is not recorded (more than the limit); it is rebuilt from "
+            "the values, in their order"
+        )
+        return spec
+    return {**spec, "dictionary": dictionary}
 
 
 def _missing_loss(what: str, default: Any) -> str:

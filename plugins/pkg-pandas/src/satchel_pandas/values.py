@@ -8,7 +8,6 @@ nested Arrow values as JSON, with None for a missing value. `restore` turns what
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -20,11 +19,13 @@ def text_values(column: Any) -> Any:
     import numpy as np
     import pandas as pd
 
-    from satchel_pandas import objects
+    from satchel_pandas import arrow_values, objects
 
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "c":  # (nan+1j) is "missing" to pandas: keep it whole
         return np.array([repr(value) for value in column.tolist()], dtype=object)
+    if isinstance(dtype, pd.ArrowDtype):
+        return arrow_values.text_values(column)
     if is_object(dtype):  # missing: None, nan, NA, NaT (a Decimal("NaN") is a value: its text)
         values = np.asarray(column, dtype=object)
         mask = objects.missing_mask(values)
@@ -32,12 +33,6 @@ def text_values(column: Any) -> Any:
         text[mask] = None
         return text
     mask = np.asarray(column.isna())
-    if nested_arrow(dtype):  # lists, structs: their JSON (exact when `json_nested` says so)
-        texts = [
-            None if missing else json.dumps(value, default=str)
-            for value, missing in zip(_as_py(column), mask)
-        ]
-        return np.array(texts, dtype=object)
     if isinstance(dtype, pd.CategoricalDtype):
         categories = np.append(text_values(pd.Series(dtype.categories)), None)
         return categories[np.asarray(column.cat.codes)]  # code -1 (missing) picks the last: None
@@ -67,30 +62,10 @@ def nested_arrow(dtype: Any) -> bool:
 
 def json_nested(dtype: Any) -> bool:
     """Whether JSON text holds every value of a nested Arrow dtype exactly (numbers, strings,
-    booleans, in lists and structs)."""
-    import pyarrow as pa
-
-    def fits(arrow_type: Any) -> bool:
-        if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
-            return fits(arrow_type.value_type)
-        if pa.types.is_struct(arrow_type):
-            return all(fits(field.type) for field in arrow_type)
-        return (
-            pa.types.is_integer(arrow_type)
-            or pa.types.is_floating(arrow_type)
-            or pa.types.is_boolean(arrow_type)
-            or pa.types.is_string(arrow_type)
-            or pa.types.is_large_string(arrow_type)
-            or pa.types.is_null(arrow_type)
-        )
+    booleans, times and decimals, in lists and structs)."""
+    from satchel_pandas.arrow_values import json_nested as fits
 
     return fits(dtype.pyarrow_dtype)
-
-
-def _as_py(column: Any) -> list[Any]:
-    import pyarrow as pa
-
-    return pa.array(column.array).to_pylist()
 
 
 def is_object(dtype: Any) -> bool:
@@ -156,6 +131,8 @@ def restore(column: Any, spec: Any, kind: str | None = None, missing: Any = None
     dtype = decode_dtype(spec)
     if is_object(dtype):
         return _objects(column, kind, missing)
+    if isinstance(dtype, pd.ArrowDtype):
+        return _arrow(column, dtype, spec)
     if len(column) == 0 and not same_dtype(column.dtype, dtype):
         return pd.Series(pd.array([], dtype=dtype), index=column.index, dtype=dtype)
     if same_dtype(column.dtype, dtype):
@@ -175,20 +152,21 @@ def restore(column: Any, spec: Any, kind: str | None = None, missing: Any = None
         return _intervals(column, dtype)
     if isinstance(column.dtype, pd.CategoricalDtype):
         column = column.astype(column.dtype.categories.dtype)
-    if nested_arrow(dtype) and _is_text(column):
-        if not json_nested(dtype):  # kept as text (the packer was warned)
-            return column
-        import pyarrow as pa
-
-        values = [None if _missing(value) else json.loads(value) for value in column]
-        return pd.Series(
-            pd.array(pa.array(values, type=dtype.pyarrow_dtype), dtype=dtype), index=column.index
-        )
     if _is_text(column) and not isinstance(dtype, pd.StringDtype):
         array_type = dtype.construct_array_type()
         strings = [None if _missing(value) else value for value in column]
         return pd.Series(array_type._from_sequence_of_strings(strings, dtype=dtype), index=column.index)
     return column.astype(dtype)
+
+
+def _arrow(column: Any, dtype: Any, spec: Any) -> Any:
+    """An Arrow-backed column, through Arrow (`arrow_values.restore`)."""
+    from satchel_pandas import arrow_values
+
+    if nested_arrow(dtype) and _is_text(column) and not json_nested(dtype):
+        return column  # kept as text (the packer was warned)
+    dictionary = arrow_values.decode_dictionary(spec.get("dictionary")) if isinstance(spec, dict) else None
+    return arrow_values.restore(column, dtype, dictionary)
 
 
 def _objects(column: Any, kind: str | None, missing: Any) -> Any:

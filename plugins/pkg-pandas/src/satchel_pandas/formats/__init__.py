@@ -33,6 +33,8 @@ class FileFormat:
     module: str
     library: str | None = None
     pip_name: str | None = None
+    #: Whether the file keeps an Arrow dictionary as it is (order, unused entries).
+    keeps_dictionaries: bool = False
 
     def _functions(self) -> Any:
         return importlib.import_module(f"satchel_pandas.formats.{self.module}")
@@ -65,8 +67,8 @@ class FileFormat:
 FORMATS: dict[str, FileFormat] = {
     fmt.name: fmt
     for fmt in (
-        FileFormat("parquet", ".parquet", "arrow"),
-        FileFormat("feather", ".feather", "arrow"),
+        FileFormat("parquet", ".parquet", "arrow", keeps_dictionaries=True),
+        FileFormat("feather", ".feather", "arrow", keeps_dictionaries=True),
         FileFormat("orc", ".orc", "arrow"),
         FileFormat("csv", ".csv", "csv"),
         FileFormat("json", ".json", "json"),

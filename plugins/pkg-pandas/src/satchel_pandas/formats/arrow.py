@@ -204,18 +204,59 @@ def write_feather(obj: Any, path: Path, schema: Schema) -> Written:
     return Written(losses=losses)
 
 
-def read_parquet(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
-    """Read with `pandas.read_parquet`, then make it identical to the schema."""
+def _arrow_positions(schema: Schema) -> tuple[list[int], list[int]]:
+    """The positions of the recorded Arrow-backed columns, and of the index levels."""
+    from satchel_pandas.arrow_values import arrow_type
+    from satchel_pandas.dtypes import decode_dtype, is_exact
+
+    def arrow(spec: Any) -> bool:
+        tagged = isinstance(spec, dict) and "arrow" in spec
+        if not is_exact(spec) or not (tagged or "[pyarrow]" in str(spec)):
+            return False
+        return arrow_type(decode_dtype(spec)) is not None
+
+    columns = [position for position, spec in enumerate(schema.dtypes) if arrow(spec)]
+    levels = [] if "range" in schema.index else schema.index["levels"]
+    return columns, [position for position, level in enumerate(levels) if arrow(level["dtype"])]
+
+
+def _to_pandas(table: Any, schema: Schema) -> Any:
+    """`Table.to_pandas` as `pandas.read_parquet` does it, with the fields of recorded Arrow-backed
+    columns and index levels kept as Arrow (the types the file holds, which the schema's cast
+    back): pandas' conversions would lose NaN, nanoseconds or the dictionary of some."""
     import pandas as pd
 
-    return reconcile(pd.read_parquet(path), schema)
+    columns, levels = _arrow_positions(schema)
+    mapping = {}
+    if columns or levels:
+        meta = table.schema.pandas_metadata or {}
+        index_fields = [name for name in meta.get("index_columns", []) if isinstance(name, str)]
+        data_fields = [
+            column["field_name"]
+            for column in meta.get("columns", [])
+            if column["field_name"] not in index_fields
+        ]
+        names = [data_fields[p] for p in columns if p < len(data_fields)]
+        names += [index_fields[p] for p in levels if p < len(index_fields)]
+        for name in names:
+            if name in table.schema.names:
+                pa_type = table.schema.field(name).type
+                mapping[pa_type] = pd.ArrowDtype(pa_type)
+    return table.to_pandas(types_mapper=mapping.get if mapping else None)
+
+
+def read_parquet(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
+    """Read as `pandas.read_parquet` does, then make it identical to the schema."""
+    import pyarrow.parquet as pq
+
+    return reconcile(_to_pandas(pq.read_table(path), schema), schema)
 
 
 def read_feather(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
-    """Read with `pandas.read_feather`, then make it identical to the schema."""
-    import pandas as pd
+    """Read as `pandas.read_feather` does, then make it identical to the schema."""
+    from pyarrow import feather
 
-    return reconcile(pd.read_feather(path), schema)
+    return reconcile(_to_pandas(feather.read_table(path), schema), schema)
 
 
 # -- ORC -------------------------------------------------------------------------------------------
@@ -262,14 +303,24 @@ def _orc_type(arrow_type: Any) -> Any:
         return {8: pa.int16(), 16: pa.int32(), 32: pa.int64()}.get(t.bit_width, pa.string())
     if pa.types.is_duration(t) or (pa.types.is_timestamp(t) and t.unit != "ns"):
         return pa.int64()  # ORC reads times back in ns only: other units would overflow
+    if pa.types.is_time32(t):
+        return pa.int32()
+    if pa.types.is_time64(t) or pa.types.is_date64(t):
+        return pa.int64()
+    if pa.types.is_decimal256(t) or (pa.types.is_decimal(t) and t.scale < 0):
+        return pa.string()
+    if pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        return pa.binary()
     if pa.types.is_null(t):
         return pa.string()
     if pa.types.is_large_string(t):
         return pa.string()
     if pa.types.is_struct(t):
         return pa.struct([pa.field(f.name, _orc_type(f.type)) for f in t])
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
         return pa.list_(_orc_type(t.value_type))
+    if pa.types.is_map(t):
+        return pa.map_(_orc_type(t.key_type), _orc_type(t.item_type))
     return t
 
 
@@ -279,8 +330,12 @@ def read_orc(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
     from pyarrow import orc
 
     table = orc.read_table(path)
-    nullable = {pa_type: pd.ArrowDtype(pa_type) for pa_type in _INTEGER_TYPES()}
-    flat = table.to_pandas(types_mapper=nullable.get)
+    mapping = {pa_type: pd.ArrowDtype(pa_type) for pa_type in _INTEGER_TYPES()}
+    columns, levels = _arrow_positions(schema)
+    for position in levels + [schema.index_levels + p for p in columns]:  # the flat frame's fields
+        pa_type = table.schema.field(position).type
+        mapping[pa_type] = pd.ArrowDtype(pa_type)
+    flat = table.to_pandas(types_mapper=mapping.get)
     return assemble(flat, schema)
 
 

@@ -16,7 +16,7 @@ from satchel_pandas.formats import Written
 from satchel_pandas.formats.text import object_losses, store_integers
 from satchel_pandas.frames import assemble, flatten, header_texts
 from satchel_pandas.schema import Schema
-from satchel_pandas.values import is_object, nested_arrow, text_values
+from satchel_pandas.values import is_object, text_values
 
 NA_MARKER = "\\N"
 
@@ -79,8 +79,9 @@ def _holds_empty(column: Any) -> bool:
 
 def _text_columns(flat: Any) -> Any:
     """Columns whose `to_csv` text would lose something, written as `text_values` instead:
-    complex (NaN parts), anything holding time zones (written as UTC instants), nested Arrow
-    values (written as JSON), and Python objects (`to_csv` writes a `Decimal("NaN")` as missing)."""
+    complex (NaN parts), anything holding time zones (written as UTC instants), Arrow-backed
+    values (Arrow's text; nested ones as JSON), and Python objects (`to_csv` writes a
+    `Decimal("NaN")` as missing)."""
     import numpy as np
     import pandas as pd
 
@@ -93,7 +94,7 @@ def _text_columns(flat: Any) -> Any:
         if (
             isinstance(inner, pd.DatetimeTZDtype)
             or (isinstance(inner, np.dtype) and inner.kind == "c")
-            or nested_arrow(dtype)
+            or isinstance(dtype, pd.ArrowDtype)
             or is_object(dtype)
         ):
             replaced[position] = text_values(column)

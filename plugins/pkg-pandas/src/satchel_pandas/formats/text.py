@@ -20,13 +20,16 @@ def object_losses(schema: Schema, labels: list[Any], fmt: str) -> list[str]:
                 f"{column_text(schema, labels, position)} holds Python objects ({kind}); {fmt} keeps "
                 "their text (str), which is what comes back"
             )
-    for position, spec in enumerate(schema.dtypes):
+    levels = [] if "range" in schema.index else schema.index["levels"]
+    specs = [(column_text(schema, labels, p), spec) for p, spec in enumerate(schema.dtypes)]
+    specs += [(f"index level {p}", level["dtype"]) for p, level in enumerate(levels)]
+    for what, spec in specs:
         if isinstance(spec, dict) and "arrow" in spec:
             dtype = decode_dtype(spec)
             if nested_arrow(dtype) and not json_nested(dtype):
                 losses.append(
-                    f"{column_text(schema, labels, position)} ({dtype}): {fmt} keeps its values' text "
-                    "(JSON holds only numbers, strings and booleans in lists and structs)"
+                    f"{what} ({dtype}): {fmt} keeps its values' text (JSON holds only numbers, "
+                    "strings, booleans, times and decimals in lists and structs)"
                 )
     objects = schema.index.get("objects")
     if objects is not None and objects not in RESTORABLE_OBJECT_KINDS:
