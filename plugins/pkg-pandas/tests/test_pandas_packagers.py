@@ -359,3 +359,21 @@ def test_too_long_arrow_dictionary_is_not_recorded(manager, monkeypatch) -> None
 def test_csv_missing_values_the_parser_leaves_as_text(manager, obj) -> None:
     artifact = manager.pack(obj, {"key": "m", "artifact_type": "file", "file_format": "csv"})
     assert_identical(obj, manager.unpack(artifact, type(obj)))
+
+
+def test_what_a_format_cannot_hold_is_refused_naming_the_formats_that_can(manager) -> None:
+    import pyarrow as pa
+
+    intervals = pa.array([(1, 2, 3), None], pa.month_day_nano_interval())
+    frame = pd.DataFrame({"ok": [1, 2], "m": pd.arrays.ArrowExtensionArray(intervals)})
+    message = (
+        r"^parquet cannot hold column 'm' \(month_day_nano_interval\[pyarrow\]\) of 'f' "
+        r"\(ArrowNotImplementedError: .*\); feather can hold it: pack it with that file_format, "
+        r"or log it as 'key:object' \(pickle\)$"
+    )
+    with pytest.raises(PackingError, match=message):
+        manager.pack(frame, {"key": "f", "artifact_type": "file"})
+    artifact = manager.pack(frame, {"key": "f", "artifact_type": "file", "file_format": "feather"})
+    restored = manager.unpack(artifact, pd.DataFrame)  # pandas cannot compare these: Arrow does
+    assert pa.array(restored["m"].array).equals(intervals) and restored["ok"].tolist() == [1, 2]
+

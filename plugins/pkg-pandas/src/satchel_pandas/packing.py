@@ -24,7 +24,7 @@ def pack_file(packager: Any, obj: Any, key: str, file_format: str) -> tuple[Any,
     fmt.require(PackingError, key)
     schema = capture(obj)
     path = packager.staging_path(key, fmt.suffix)
-    written = guard_write(fmt, key, lambda: fmt.write(obj, path, schema))
+    written = guard_write(fmt, key, lambda: fmt.write(obj, path, schema), obj)
     losses = schema.losses + ([] if fmt.keeps_dictionaries else schema.dictionary_losses) + written.losses
     if losses:
         warnings.warn(
