@@ -48,22 +48,27 @@ def from_arrow(values: Any, index: Any = None) -> Any:
     return pd.Series(pd.arrays.ArrowExtensionArray(values), index=index, copy=False)
 
 
-def _map_type(t: Any, leaf: Any) -> Any:
-    """`t` with `leaf` applied to every non-nested type inside it (lists, structs, maps kept)."""
+def map_type(t: Any, leaf: Any, keep_dictionaries: bool = False) -> Any:
+    """`t` with `leaf` applied to every non-nested type inside it (lists, structs, maps kept;
+    dictionaries decoded unless `keep_dictionaries`)."""
     import pyarrow as pa
 
+    def inner(child: Any) -> Any:
+        return map_type(child, leaf, keep_dictionaries)
+
     if pa.types.is_dictionary(t):
-        return _map_type(t.value_type, leaf)
+        value_type = inner(t.value_type)
+        return pa.dictionary(t.index_type, value_type, t.ordered) if keep_dictionaries else value_type
     if pa.types.is_list(t) or pa.types.is_list_view(t):
-        return pa.list_(_map_type(t.value_type, leaf))
+        return pa.list_(inner(t.value_type))
     if pa.types.is_large_list(t) or pa.types.is_large_list_view(t):
-        return pa.large_list(_map_type(t.value_type, leaf))
+        return pa.large_list(inner(t.value_type))
     if pa.types.is_fixed_size_list(t):
-        return pa.list_(_map_type(t.value_type, leaf), t.list_size)
+        return pa.list_(inner(t.value_type), t.list_size)
     if pa.types.is_struct(t):
-        return pa.struct([field.with_type(_map_type(field.type, leaf)) for field in t])
+        return pa.struct([field.with_type(inner(field.type)) for field in t])
     if pa.types.is_map(t):
-        return pa.map_(_map_type(t.key_type, leaf), _map_type(t.item_type, leaf))
+        return pa.map_(inner(t.key_type), inner(t.item_type))
     return leaf(t)
 
 
@@ -87,7 +92,7 @@ def python_storage(t: Any) -> Any:
             return pa.float32()
         return _integer_storage(inner) or inner
 
-    return _map_type(t, leaf)
+    return map_type(t, leaf)
 
 
 def _text_storage(t: Any) -> Any:
@@ -99,7 +104,7 @@ def _text_storage(t: Any) -> Any:
             return pa.string()
         return python_storage(inner)
 
-    return _map_type(t, leaf)
+    return map_type(t, leaf)
 
 
 def cast(values: Any, t: Any) -> Any:
@@ -199,9 +204,9 @@ def from_text(texts: Any, t: Any, dictionary: Any = None) -> Any:
     texts = [None if _missing(text) else text for text in texts]
     if pa.types.is_dictionary(t):
         return to_dictionary(from_text(texts, t.value_type), t, dictionary)
-    if pa.types.is_nested(t):
-        storage = _text_storage(t)
-        return cast(pa.array([None if v is None else json.loads(v) for v in texts], type=storage), t)
+    if pa.types.is_nested(t):  # decimals parsed here: Arrow's cast would parse the children of nulls
+        values = [None if v is None else _from_json(json.loads(v), t) for v in texts]
+        return cast(pa.array(values, type=python_storage(t)), t)
     if is_binary(t):
         return pa.array([None if v is None else parse_bytes(v) for v in texts], type=t)
     if pa.types.is_null(t):
@@ -211,10 +216,53 @@ def from_text(texts: Any, t: Any, dictionary: Any = None) -> Any:
     return cast(cast(strings, text_type), t) if text_type is not None else cast(strings, t)
 
 
+def _from_json(value: Any, t: Any) -> Any:
+    """A value JSON gave back, with the decimals of type `t` (written as strings) as decimals."""
+    import decimal
+
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if pa.types.is_decimal(t):
+        return decimal.Decimal(value)
+    if pa.types.is_struct(t):
+        return {field.name: _from_json(value.get(field.name), field.type) for field in t}
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t):
+        return [_from_json(item, t.value_type) for item in value]
+    return value
+
+
 def _missing(value: Any) -> bool:
     import pandas as pd
 
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def years_out_of_range(column: Any) -> bool:
+    """Whether an Arrow timestamp or date column holds years outside 1..9999, which Arrow cannot
+    parse back from its text: text formats store its integers instead (`integer_form`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = to_arrow(column)
+    t = values.type
+    if not (pa.types.is_timestamp(t) or pa.types.is_date(t)) or values.null_count == len(values):
+        return False
+    if pa.types.is_timestamp(t):
+        values = cast(values, pa.timestamp(t.unit))
+    years = pc.year(values)
+    return bool(pc.less(pc.min(years), 1).as_py() or pc.greater(pc.max(years), 9999).as_py())
+
+
+def integer_form(column: Any) -> Any:
+    """The integers an Arrow time column is stored as (nullable Int64)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    values = to_arrow(column)
+    ints = cast(cast(values, _integer_storage(values.type)), pa.int64())
+    return pd.array(ints.to_pandas(types_mapper=pd.ArrowDtype).array, dtype="Int64")
 
 
 def python_values(column: Any) -> list[Any]:
@@ -318,6 +366,9 @@ def restore(column: Any, dtype: Any, dictionary: Any = None) -> Any:
         return from_arrow(from_text(list(column), t, dictionary), index)
     base = t.value_type if pa.types.is_dictionary(t) else t
     storage = _integer_storage(base)
+    if storage is not None and column.dtype == object and _all_ints(column):  # JSON's integers
+        ints = [None if _missing(value) else value for value in column]
+        column = pd.Series(pd.array(ints, dtype="Int64"), index=index)
     numpy_ints = isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu"
     if storage is not None and (numpy_ints or str(column.dtype).startswith(("Int", "UInt"))):
         values = cast(cast(pa.array(pd.array(column, dtype="Int64")), storage), base)  # times as ints
@@ -336,6 +387,11 @@ def _from_values(values: list[Any], t: Any, dictionary: Any) -> Any:
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         array = cast(pa.array(values, type=python_storage(base), from_pandas=False), base)
     return to_dictionary(array, t, dictionary) if base is not t else array
+
+
+def _all_ints(column: Any) -> bool:
+    present = [value for value in column if not _missing(value)]
+    return all(isinstance(value, int) and not isinstance(value, bool) for value in present)
 
 
 def _texts(t: Any) -> bool:

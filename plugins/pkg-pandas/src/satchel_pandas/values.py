@@ -81,7 +81,11 @@ def needs_integers(column: Any) -> bool:
     import numpy as np
     import pandas as pd
 
+    from satchel_pandas import arrow_values
+
     dtype = column.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return arrow_values.years_out_of_range(column)
     timelike = isinstance(dtype, (pd.PeriodDtype, pd.DatetimeTZDtype)) or (
         isinstance(dtype, np.dtype) and dtype.kind == "M"
     )
@@ -94,6 +98,11 @@ def needs_integers(column: Any) -> bool:
 def integer_values(column: Any) -> Any:
     """The integer form of a time column (nullable Int64: missing stays missing)."""
     import pandas as pd
+
+    if isinstance(column.dtype, pd.ArrowDtype):
+        from satchel_pandas.arrow_values import integer_form
+
+        return integer_form(column)
 
     index = pd.Index(column)
     return pd.arrays.IntegerArray(index.asi8.copy(), index.isna())
@@ -133,6 +142,8 @@ def restore(column: Any, spec: Any, kind: str | None = None, missing: Any = None
         return _objects(column, kind, missing)
     if isinstance(dtype, pd.ArrowDtype):
         return _arrow(column, dtype, spec)
+    if isinstance(column.dtype, pd.ArrowDtype):  # a reader kept an Arrow type another column has
+        column = _from_arrow(column, dtype)
     if len(column) == 0 and not same_dtype(column.dtype, dtype):
         return pd.Series(pd.array([], dtype=dtype), index=column.index, dtype=dtype)
     if same_dtype(column.dtype, dtype):
@@ -157,6 +168,37 @@ def restore(column: Any, spec: Any, kind: str | None = None, missing: Any = None
         strings = [None if _missing(value) else value for value in column]
         return pd.Series(array_type._from_sequence_of_strings(strings, dtype=dtype), index=column.index)
     return column.astype(dtype)
+
+
+def _from_arrow(column: Any, dtype: Any) -> Any:
+    """An Arrow-backed column read for a column recorded with another dtype: cast for nullable and
+    string dtypes (exact), else what pandas' own conversion gives, which `restore` then fixes."""
+    import pandas as pd
+
+    from satchel_pandas.arrow_values import to_arrow
+
+    nullable = isinstance(dtype, (pd.StringDtype, pd.BooleanDtype)) or str(dtype).startswith(
+        ("Int", "UInt", "Float")
+    )
+    values = to_arrow(column)
+    import pyarrow as pa
+
+    if not nullable and pa.types.is_integer(values.type):  # ints with nulls (ORC's times): not floats
+        prefix = "UInt" if pa.types.is_unsigned_integer(values.type) else "Int"
+        dtype = pd.api.types.pandas_dtype(f"{prefix}{values.type.bit_width}")
+    elif not nullable and pa.types.is_boolean(values.type):
+        dtype = pd.BooleanDtype()
+    elif not nullable:
+        return pd.Series(values.to_pandas().array, index=column.index, name=column.name)
+    # the dtype's own reader of Arrow data (what to_pandas uses): pandas' astype of an Arrow
+    # int64 array with nulls can go through floats
+    try:
+        array = dtype.__from_arrow__(values)
+    except (TypeError, ValueError, NotImplementedError, pa.ArrowException):  # another Arrow type
+        array = column.array.astype(dtype)
+    if array.dtype != dtype:
+        array = array.astype(dtype)
+    return pd.Series(array, index=column.index, name=column.name)
 
 
 def _arrow(column: Any, dtype: Any, spec: Any) -> Any:

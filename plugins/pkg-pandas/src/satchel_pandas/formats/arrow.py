@@ -136,19 +136,19 @@ def _index_for_arrow(frame: Any, schema: Schema, fmt: str) -> tuple[Any, list[st
 
 
 def _object_level(level: Any, position: int, schema: Schema, fmt: str) -> tuple[Any, list[str]]:
+    """Index level `position` of Python objects as Arrow keeps them exactly (`objects.arrow_form`),
+    or as their text (a loss, unless their kind is restored from text)."""
     import numpy as np
     import pandas as pd
 
-    values = pd.Series(level, dtype=object)
-    kind = object_kind(np.asarray(level, dtype=object))
+    values = pd.Series(np.asarray(level, dtype=object), dtype=object)
+    kind = object_kind(values.to_numpy())
     stored = arrow_form(values, kind) if kind in RESTORABLE_OBJECT_KINDS else None
     if stored is not None and _arrow_holds(stored):
         return pd.Index(stored, name=level.name, tupleize_cols=False), []
     text = pd.Index(text_values(values), dtype=object, name=level.name)
-    levels = schema.index.get("levels", [])
-    recorded = levels[position].get("objects", schema.index.get("objects")) if levels else None
-    if kind in RESTORABLE_OBJECT_KINDS and recorded == kind:
-        return text, []  # parsed back from text by kind
+    if kind in RESTORABLE_OBJECT_KINDS:
+        return text, []  # parsed back from text by kind, which the schema records
     return text, [
         f"index level {position} holds Python objects ({kind}) that {fmt} cannot store; "
         "their text (str) is stored and comes back as strings"
@@ -191,8 +191,27 @@ def write_parquet(obj: Any, path: Path, schema: Schema) -> Written:
     import pyarrow.parquet as pq
 
     table, losses = _table_with_index(obj, schema, "parquet")
-    pq.write_table(table, path)
+    pq.write_table(_parquet_types(table), path)
     return Written(losses=losses)
+
+
+def _parquet_types(table: Any) -> Any:
+    """The table with the Arrow types parquet lacks (decimals of negative scale) stored as text,
+    which the schema restores (the pandas metadata still names the original type)."""
+    import pyarrow as pa
+
+    from satchel_pandas.arrow_values import map_type
+
+    def leaf(t: Any) -> Any:
+        return pa.string() if pa.types.is_decimal(t) and t.scale < 0 else t
+
+    fields, changed = [], False
+    for field in table.schema:
+        stored = map_type(field.type, leaf, keep_dictionaries=True)
+        if stored != map_type(field.type, lambda t: t, keep_dictionaries=True):
+            field, changed = field.with_type(stored), True
+        fields.append(field)
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata)) if changed else table
 
 
 def write_feather(obj: Any, path: Path, schema: Schema) -> Written:
@@ -225,23 +244,29 @@ def _to_pandas(table: Any, schema: Schema) -> Any:
     columns and index levels kept as Arrow (the types the file holds, which the schema's cast
     back): pandas' conversions would lose NaN, nanoseconds or the dictionary of some."""
     import pandas as pd
+    import pyarrow as pa
 
     columns, levels = _arrow_positions(schema)
+    meta = table.schema.pandas_metadata or {}
+    index_fields = [name for name in meta.get("index_columns", []) if isinstance(name, str)]
+    data_fields = [
+        column["field_name"] for column in meta.get("columns", []) if column["field_name"] not in index_fields
+    ]
+    names = [data_fields[p] for p in columns if p < len(data_fields)]
+    names += [index_fields[p] for p in levels if p < len(index_fields)]
+    # pyarrow builds index levels of integers with nulls as floats (Int64 levels lose digits)
+    names += [
+        name
+        for name in index_fields
+        if name in table.schema.names
+        and pa.types.is_integer(table.schema.field(name).type)
+        and table.column(name).null_count
+    ]
     mapping = {}
-    if columns or levels:
-        meta = table.schema.pandas_metadata or {}
-        index_fields = [name for name in meta.get("index_columns", []) if isinstance(name, str)]
-        data_fields = [
-            column["field_name"]
-            for column in meta.get("columns", [])
-            if column["field_name"] not in index_fields
-        ]
-        names = [data_fields[p] for p in columns if p < len(data_fields)]
-        names += [index_fields[p] for p in levels if p < len(index_fields)]
-        for name in names:
-            if name in table.schema.names:
-                pa_type = table.schema.field(name).type
-                mapping[pa_type] = pd.ArrowDtype(pa_type)
+    for name in names:
+        if name in table.schema.names:
+            pa_type = table.schema.field(name).type
+            mapping[pa_type] = pd.ArrowDtype(pa_type)
     return table.to_pandas(types_mapper=mapping.get if mapping else None)
 
 
@@ -272,16 +297,13 @@ def write_orc(obj: Any, path: Path, schema: Schema) -> Written:
     flat = flatten(obj, names)
     flat, losses = _prepare(flat, schema, _labels(obj), "orc", offset=schema.index_levels)
     levels = schema.index_levels
-    for position in range(levels):  # index levels of Python objects: text as well
+    for position in range(levels):  # index levels of Python objects: as for the index of parquet
         column = flat.iloc[:, position]
-        if is_object(column.dtype) and not _arrow_holds(column):
-            kind = pd.api.types.infer_dtype(column, skipna=True)
+        if is_object(column.dtype):
+            stored, loss = _object_level(pd.Index(column, tupleize_cols=False), position, schema, "orc")
             flat = flat.copy(deep=False)
-            flat.isetitem(position, text_values(column))
-            losses.append(
-                f"index level {position} holds Python objects ({kind}) that orc cannot store; "
-                "their text (str) is stored and comes back as strings"
-            )
+            flat.isetitem(position, pd.Series(stored.array, index=flat.index))
+            losses.extend(loss)
     table = pa.Table.from_pandas(flat, preserve_index=False)
     table = table.cast(pa.schema([pa.field(f.name, _orc_type(f.type)) for f in table.schema]))
     orc.write_table(table, path)
