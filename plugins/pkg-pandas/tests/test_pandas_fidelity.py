@@ -278,6 +278,13 @@ def _frames() -> dict[str, pd.DataFrame]:
     frames["mixed_levels"] = pd.DataFrame(
         {"v": [1, 2]}, index=pd.MultiIndex.from_arrays([[1, 2], pd.Index([False, b""], dtype=object)])
     )
+    frames["nul_in_names"] = pd.DataFrame(  # HDF5 names end at a NUL
+        {"a\x00b": [1, 2], "a": [3, 4]},
+        index=pd.MultiIndex.from_arrays([[1, 2], [3, 4]], names=[None, "\x00"]),
+    )
+    frames["whole_day_timedeltas"] = pd.DataFrame(  # "1 days" in json and xml: no clock part
+        {"s": pd.to_timedelta([1, None, -2, 0], unit="D").as_unit("s")}
+    )
     frames["decimal_levels"] = pd.DataFrame(
         {"v": [1, 2]},
         index=pd.MultiIndex.from_arrays([[False, False], [decimal.Decimal("0"), decimal.Decimal("0.5")]]),

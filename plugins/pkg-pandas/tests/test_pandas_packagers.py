@@ -322,9 +322,11 @@ def test_too_many_mixed_missing_positions_warn(manager, monkeypatch) -> None:
         artifact = manager.pack(frame, {"key": "m", "artifact_type": "file", "file_format": "csv"})
     restored = manager.unpack(artifact, pd.DataFrame)
     assert restored["o"].tolist()[:7] == [None] * 7 and restored["o"].tolist()[7] == 1
-    frame = pd.DataFrame({"o": pd.Series([None, np.nan, None, None, 1], dtype=object)})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        artifact = manager.pack(frame, {"key": "h", "artifact_type": "file", "file_format": "h5"})
+        assert_identical(frame, manager.unpack(artifact, pd.DataFrame))  # h5 pickles them
+        frame = pd.DataFrame({"o": pd.Series([None, np.nan, None, None, 1], dtype=object)})
         artifact = manager.pack(frame, {"key": "n", "artifact_type": "file", "file_format": "csv"})
     assert_identical(frame, manager.unpack(artifact, pd.DataFrame))
 

@@ -9,7 +9,7 @@ into a missing value, drop nanoseconds of times, or cannot parse `uint64`, decim
   the `repr` of its bytes, nested values as JSON (`json_nested`: when JSON holds them exactly);
 * Python values (h5 pickles them): `to_pylist()` of the *storage* type (`python_storage`: times
   as integers, `float16` as `float32`, dictionaries decoded), cast back;
-* another Arrow type (what ORC stores: `orc_type`), cast back.
+* another Arrow type (what ORC and parquet store for types they lack), cast back.
 
 A dictionary column's dictionary (its order and unused entries) is recorded in the schema
 (`dictionary_spec`) and rebuilt from it; parquet and feather keep it as it is.

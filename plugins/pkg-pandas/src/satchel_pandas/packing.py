@@ -25,7 +25,10 @@ def pack_file(packager: Any, obj: Any, key: str, file_format: str) -> tuple[Any,
     schema = capture(obj)
     path = packager.staging_path(key, fmt.suffix)
     written = guard_write(fmt, key, lambda: fmt.write(obj, path, schema), obj)
-    losses = schema.losses + ([] if fmt.keeps_dictionaries else schema.dictionary_losses) + written.losses
+    losses = list(schema.losses)
+    losses += [] if fmt.keeps_dictionaries else schema.dictionary_losses
+    losses += [] if fmt.pickles_objects else schema.object_losses
+    losses += written.losses
     if losses:
         warnings.warn(
             f"{key!r} ({type(obj).__name__}) packed as {fmt.name} loses information: " + "; ".join(losses),

@@ -38,6 +38,8 @@ class Schema:
     losses: list[str] = field(default_factory=list)
     #: What formats that do not keep Arrow dictionaries as they are (all but parquet, feather) lose.
     dictionary_losses: list[str] = field(default_factory=list)
+    #: What formats that do not pickle Python objects (all but h5) lose.
+    object_losses: list[str] = field(default_factory=list)
 
     @property
     def is_series(self) -> bool:
@@ -117,6 +119,7 @@ def capture(obj: Any) -> Schema:
     frame = obj.to_frame() if series else obj
     losses: list[str] = []
     dictionary_losses: list[str] = []
+    object_losses: list[str] = []
     dtypes = [
         _dtype_spec(frame.iloc[:, position], _column_text(obj, position), dictionary_losses)
         for position in range(frame.shape[1])
@@ -132,7 +135,7 @@ def capture(obj: Any) -> Schema:
         kind="Series" if series else "DataFrame",
         rows=len(frame),
         dtypes=dtypes,
-        index=_capture_index(frame.index, losses, dictionary_losses),
+        index=_capture_index(frame.index, losses, dictionary_losses, object_losses),
     )
     if series:
         schema.name = _label(obj.name, "the Series name", losses)
@@ -148,16 +151,21 @@ def capture(obj: Any) -> Schema:
             if missing is not None:
                 schema.missing[position] = missing
             if lost:
-                losses.append(_missing_loss(_column_text(obj, position), missing))
+                object_losses.append(_missing_loss(_column_text(obj, position), missing))
     schema.attrs = _capture_attrs(frame.attrs, losses)
     if not obj.flags.allows_duplicate_labels:
         schema.flags = {"allows_duplicate_labels": False}
     schema.losses = losses
     schema.dictionary_losses = dictionary_losses
+    schema.object_losses = object_losses
     return schema
 
 
-def _capture_index(index: Any, losses: list[str], dictionary_losses: list[str]) -> dict[str, Any]:
+def _capture_index(
+    index: Any, losses: list[str], dictionary_losses: list[str], object_losses: list[str]
+) -> dict[str, Any]:
+    """The row index record (and what it loses: in every format, in those that do not keep Arrow
+    dictionaries, in those that do not pickle objects)."""
     import numpy as np
     import pandas as pd
 
@@ -190,7 +198,7 @@ def _capture_index(index: Any, losses: list[str], dictionary_losses: list[str]) 
         if missing is not None:
             record["missing"] = missing
         if lost:
-            losses.append(_missing_loss("the index", missing))
+            object_losses.append(_missing_loss("the index", missing))
     return record
 
 

@@ -2,8 +2,10 @@
 
 `text_values` writes what pandas' own `astype(str)` writes (`repr` floats, `(1+2j)`, `[0, 1)`,
 `2020-01`...), datetimes as ISO text at their full precision (tz-aware ones as UTC instants),
-nested Arrow values as JSON, with None for a missing value. `restore` turns what a file gave back
-(text, numbers, Python objects, or another dtype) into the recorded dtype, exactly.
+Python objects as `objects.object_text`, Arrow-backed values as `arrow_values.text_values`, with
+None for a missing value. `restore` turns what a file gave back (text, numbers, Python objects,
+Arrow data, or another dtype) into the recorded dtype, exactly: object columns through the
+`objects` layer, Arrow-backed ones through the `arrow_values` layer.
 """
 
 from __future__ import annotations
@@ -319,8 +321,8 @@ def _parse_timedeltas(column: Any, unit: str) -> Any:
             out[position] = np.iinfo("i8").min
             continue
         match = _TIMEDELTA.match(value)
-        if match is None:
-            out[position] = pd.Timedelta(value).as_unit(unit).value
+        if match is None:  # other forms ("1 days"): pandas' parser (`.value` would be nanoseconds)
+            out[position] = pd.Timedelta(value).as_unit(unit).asm8.view("i8")
             continue
         days, sign, hours, minutes, seconds, fraction = match.groups()
         clock = (int(hours) * 3600 + int(minutes) * 60 + int(seconds)) * 10**9

@@ -35,6 +35,8 @@ class FileFormat:
     pip_name: str | None = None
     #: Whether the file keeps an Arrow dictionary as it is (order, unused entries).
     keeps_dictionaries: bool = False
+    #: Whether the file pickles Python objects (keeps them, and their missing values, exactly).
+    pickles_objects: bool = False
 
     def _functions(self) -> Any:
         return importlib.import_module(f"satchel_pandas.formats.{self.module}")
@@ -83,7 +85,7 @@ FORMATS: dict[str, FileFormat] = {
         FileFormat("csv", ".csv", "csv"),
         FileFormat("json", ".json", "json"),
         FileFormat("xml", ".xml", "xml", library="lxml", pip_name="lxml"),
-        FileFormat("h5", ".h5", "hdf", library="tables", pip_name="tables"),
+        FileFormat("h5", ".h5", "hdf", library="tables", pip_name="tables", pickles_objects=True),
     )
 }
 

@@ -12,6 +12,7 @@ hash matches.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ def write_h5(obj: Any, path: Path, schema: Schema) -> Written:
 
     from satchel_pandas.arrow_values import python_values
 
-    flat = flatten(obj, unique_names(header_texts(obj)))
+    # HDF5 names end at a NUL: "\x00" would be "" (read by position, names need only be unique)
+    flat = flatten(obj, unique_names([text.replace("\x00", "\\x00") for text in header_texts(obj)]))
     objects = [p for p in range(flat.shape[1]) if not _native(flat.iloc[:, p].dtype)]
     arrow = [p for p in objects if isinstance(flat.iloc[:, p].dtype, pd.ArrowDtype)]
     if objects:
@@ -85,7 +87,9 @@ def read_h5(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
             objects = np.empty(len(flat), dtype=object)
             objects[:] = unwrapped
             flat.isetitem(position, pd.Series(objects, index=flat.index, dtype=object))
-    return assemble(flat, schema)
+    # Python objects come back pickled, missing values included: nothing to put back
+    index = {key: value for key, value in schema.index.items() if key != "missing"}
+    return assemble(flat, dataclasses.replace(schema, missing={}, index=index))
 
 
 def read_plain(path: str) -> Any:
