@@ -40,6 +40,13 @@ def _sentinels() -> dict[str, Any]:
     return {"None": None, "nan": float("nan"), "NA": pd.NA, "NaT": pd.NaT}
 
 
+def _ALWAYS_MISSING() -> set[type]:  # noqa: N802 - a constant built lazily
+    """The types whose every value is a recorded missing value."""
+    import pandas as pd
+
+    return {type(None), type(pd.NA), type(pd.NaT)}
+
+
 def missing_name(value: Any) -> str | None:
     """"None", "nan", "NA" or "NaT" for the missing values satchel records, else None."""
     import pandas as pd
@@ -78,7 +85,7 @@ def object_kind(values: Any) -> str:
     if kind not in KIND_TYPES and kind != "empty":
         return kind
     allowed = {KIND_TYPES.get(kind)}
-    if set(map(type, values)) <= allowed:
+    if set(map(type, values)) <= allowed | _ALWAYS_MISSING():  # the common case: one pass
         return kind
     others = set(map(type, values[~missing_mask(values)])) - allowed
     if not others:
@@ -252,11 +259,11 @@ def arrow_form(column: Any, kind: str) -> Any | None:
     only when it keeps each one's digits and exponent; strings, bytes and dates as they are."""
     import numpy as np
 
+    if kind in ("string", "empty", "bytes", "date"):
+        return column
     values = np.asarray(column, dtype=object)
     mask = missing_mask(values)
     present = values[~mask]
-    if kind in ("string", "empty", "bytes", "date"):
-        return column
     if kind == "integer":
         low, high = (min(present), max(present)) if len(present) else (0, 0)
         for dtype, (lo, hi) in (("Int64", (-(2**63), 2**63 - 1)), ("UInt64", (0, 2**64 - 1))):

@@ -44,7 +44,7 @@ def _prepare(
         elif is_object(dtype):
             kind = schema.object_kind(position)
             stored = arrow_form(column, kind) if kind in RESTORABLE_OBJECT_KINDS else None
-            if stored is not None and _arrow_holds(stored):
+            if stored is not None:  # a form Arrow holds exactly
                 if stored is not column:
                     replaced[offset + position] = stored
                 continue
@@ -60,18 +60,6 @@ def _prepare(
     for position, values in replaced.items():
         frame.isetitem(position, values)
     return frame, losses
-
-
-def _arrow_holds(column: Any) -> bool:
-    import pyarrow as pa
-
-    if not is_object(column.dtype):
-        return True
-    try:
-        pa.array(column, from_pandas=True)
-    except (pa.ArrowException, ValueError, TypeError, OverflowError):
-        return False
-    return True
 
 
 def _named_for_arrow(obj: Any) -> Any:
@@ -144,7 +132,7 @@ def _object_level(level: Any, position: int, schema: Schema, fmt: str) -> tuple[
     values = pd.Series(np.asarray(level, dtype=object), dtype=object)
     kind = object_kind(values.to_numpy())
     stored = arrow_form(values, kind) if kind in RESTORABLE_OBJECT_KINDS else None
-    if stored is not None and _arrow_holds(stored):
+    if stored is not None:  # a form Arrow holds exactly
         return pd.Index(stored, name=level.name, tupleize_cols=False), []
     text = pd.Index(text_values(values), dtype=object, name=level.name)
     if kind in RESTORABLE_OBJECT_KINDS:

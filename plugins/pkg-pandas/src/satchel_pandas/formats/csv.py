@@ -80,8 +80,8 @@ def _holds_empty(column: Any) -> bool:
 def _text_columns(flat: Any) -> Any:
     """Columns whose `to_csv` text would lose something, written as `text_values` instead:
     complex (NaN parts), anything holding time zones (written as UTC instants), Arrow-backed
-    values (Arrow's text; nested ones as JSON), and Python objects (`to_csv` writes a
-    `Decimal("NaN")` as missing)."""
+    values (Arrow's text; nested ones as JSON), and Python objects other than strings (`to_csv`
+    writes a `Decimal("NaN")` as missing)."""
     import numpy as np
     import pandas as pd
 
@@ -95,7 +95,7 @@ def _text_columns(flat: Any) -> Any:
             isinstance(inner, pd.DatetimeTZDtype)
             or (isinstance(inner, np.dtype) and inner.kind == "c")
             or isinstance(dtype, pd.ArrowDtype)
-            or is_object(dtype)
+            or (is_object(dtype) and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"))
         ):
             replaced[position] = text_values(column)
     if not replaced:
