@@ -246,6 +246,9 @@ def _frames() -> dict[str, pd.DataFrame]:
             "arrow": pd.arrays.ArrowExtensionArray(far),
             "date32": pd.arrays.ArrowExtensionArray(pa.array([0, None, 2932896, -719162], pa.date32())),
             "year_0": np.array([-62135596800000001, 0, np.iinfo("i8").min, 1], dtype="i8").view("M8[us]"),
+            "ns_bounds": pd.arrays.ArrowExtensionArray(  # Arrow parses no text of the earliest
+                pa.array([-(2**63) + 1, None, 2**63 - 1, 0], pa.timestamp("ns"))
+            ),
         }
     )
     frames["arrow_nested_exact"] = pd.DataFrame(

@@ -240,19 +240,20 @@ def _missing(value: Any) -> bool:
 
 
 def years_out_of_range(column: Any) -> bool:
-    """Whether an Arrow timestamp or date column holds years outside 1..9999, which Arrow cannot
-    parse back from its text: text formats store its integers instead (`integer_form`)."""
+    """Whether Arrow cannot parse an Arrow timestamp or date column back from its text (years
+    outside 1..9999, instants next to the bounds of nanoseconds): text formats store its integers
+    instead (`integer_form`)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     values = to_arrow(column)
     t = values.type
     if not (pa.types.is_timestamp(t) or pa.types.is_date(t)) or values.null_count == len(values):
         return False
-    if pa.types.is_timestamp(t):
-        values = cast(values, pa.timestamp(t.unit))
-    years = pc.year(values)
-    return bool(pc.less(pc.min(years), 1).as_py() or pc.greater(pc.max(years), 9999).as_py())
+    try:
+        back = from_text(text_values(column), t)
+    except (pa.ArrowException, ValueError, OverflowError):
+        return True
+    return not back.equals(values)
 
 
 def integer_form(column: Any) -> Any:
