@@ -166,12 +166,147 @@ def _frames() -> dict[str, pd.DataFrame]:
             "arrow_ts": pd.array([*stamps[:2], None, stamps[0]], dtype="timestamp[ns][pyarrow]"),
         }
     )
+    # found by outside testing: each through every format
+    sales = pd.DataFrame(
+        {
+            "shop": ["a", "b", "a", "c"],
+            "kind": pd.Categorical(["x", "y", "x", "x"], categories=["y", "x", "unused"]),
+            "n": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    frames["pivot_categorical_columns"] = sales.pivot_table(
+        index="shop", columns="kind", values="n", observed=False, aggfunc="sum"
+    )
+    frames["pivot_categorical_multi_columns"] = sales.assign(m=[1, 2, 3, 4]).pivot_table(
+        index="shop", columns="kind", values=["n", "m"], observed=False, aggfunc="sum"
+    )
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    frames["arrow_dictionary"] = pd.DataFrame(
+        {
+            "dict": pd.Series(  # what read_parquet(dtype_backend="pyarrow") gives for a categorical
+                pd.arrays.ArrowExtensionArray(
+                    pa.DictionaryArray.from_arrays(
+                        pa.array([1, None, 0, 1], pa.int32()), pa.array(["b", "a", "unused"])
+                    )
+                )
+            ),
+            "ordered_ints": pd.Series(
+                [3, None, 3, -1], dtype=pd.ArrowDtype(pa.dictionary(pa.int8(), pa.int64(), ordered=True))
+            ),
+        },
+        index=pd.Index(pd.Series(["k", "j", None, "k"], dtype=pd.ArrowDtype(dictionary)), name="key"),
+    )
+    frames["arrow_big_numbers"] = pd.DataFrame(
+        {
+            "u64": pd.Series([2**63 + 1, None, 2**64 - 1, 0], dtype="uint64[pyarrow]"),
+            "decimal": pd.Series(
+                [decimal.Decimal("1.234"), None, decimal.Decimal("-9999999.999"), decimal.Decimal("0.000")],
+                dtype=pd.ArrowDtype(pa.decimal128(10, 3)),
+            ),
+            "f64_nan_and_null": pd.Series([0.1, None, np.nan, -0.0], dtype="double[pyarrow]"),
+            "negative_scale": pd.Series(  # parquet has no such decimals: stored as text there
+                [decimal.Decimal("1.00E+4"), None, decimal.Decimal("-9.99E+6"), decimal.Decimal("0E+2")],
+                dtype=pd.ArrowDtype(pa.decimal128(5, -2)),
+            ),
+        }
+    )
+    frames["arrow_binary"] = pd.DataFrame(
+        {
+            "binary": pd.Series([b"\x00\xff", None, b"", b"a,b\n"], dtype="binary[pyarrow]"),
+            "large": pd.Series([b"x", b"", None, b"'"], dtype=pd.ArrowDtype(pa.large_binary())),
+        }
+    )
+    frames["object_ints_missing"] = pd.DataFrame(
+        {
+            "none": pd.Series([1, None, 3, 2**62], dtype=object),
+            "na": pd.Series([1, pd.NA, 3, -1], dtype=object),
+            "nan": pd.Series([1, np.nan, 3, 0], dtype=object),
+            "mixed_missing": pd.Series([None, pd.NA, np.nan, 7], dtype=object),
+            "huge": pd.Series([2**70, None, -(2**64), 1], dtype=object),
+        }
+    )
+    frames["int64_as_object"] = pd.DataFrame(
+        {"v": pd.array([1, pd.NA, -5, 2**63 - 1], dtype="Int64").astype(object)}
+    )
+    d = decimal.Decimal
+    frames["decimal_nan"] = pd.DataFrame(
+        {
+            "decimals": pd.Series([d("NaN"), d("1"), None, d("-Infinity")], dtype=object),
+            "same_exponent": pd.Series([d("1.50"), None, d("-0.00"), d("2.25")], dtype=object),
+        }
+    )
+    # found by the property test (test_pandas_exact_or_warn.py)
+    frames["arrow_dictionary_no_rows"] = pd.DataFrame(
+        {"d": pd.Series(pd.arrays.ArrowExtensionArray(pa.array(["x", "y"]).dictionary_encode()[:0]))},
+        index=pd.Index(pd.arrays.ArrowExtensionArray(pa.array(["k"]).dictionary_encode()[:0])),
+    )
+    far = pa.array([-62198755200000000, None, 253402300800000000, 0], pa.timestamp("us", "UTC"))
+    frames["far_times"] = pd.DataFrame(  # years -1, 10000: stored as integers in text formats
+        {
+            "arrow": pd.arrays.ArrowExtensionArray(far),
+            "date32": pd.arrays.ArrowExtensionArray(pa.array([0, None, 2932896, -719162], pa.date32())),
+            "year_0": np.array([-62135596800000001, 0, np.iinfo("i8").min, 1], dtype="i8").view("M8[us]"),
+            "ns_bounds": pd.arrays.ArrowExtensionArray(  # Arrow parses no text of the earliest
+                pa.array([-(2**63) + 1, None, 2**63 - 1, 0], pa.timestamp("ns"))
+            ),
+        }
+    )
+    frames["arrow_nested_exact"] = pd.DataFrame(
+        {
+            "struct": pd.Series(
+                [None, {"a": 1, "b": decimal.Decimal("1.50")}, {"a": None, "b": None}, None],
+                dtype=pd.ArrowDtype(pa.struct([("a", pa.int32()), ("b", pa.decimal128(6, 2))])),
+            ),
+            "times": pd.Series(
+                [[1, None], None, [], [2**62]], dtype=pd.ArrowDtype(pa.list_(pa.timestamp("ns")))
+            ),
+            "decimals": pd.Series(
+                [[decimal.Decimal("0.1")], None, [None], []],
+                dtype=pd.ArrowDtype(pa.list_(pa.decimal128(5, 1))),
+            ),
+        }
+    )
+    frames["arrow_and_numpy_share_a_type"] = pd.DataFrame(
+        {
+            "numpy": pd.to_datetime(["2020-01-01", None, "2021-01-01", "2022-01-01"]).as_unit("us"),
+            "arrow": pd.Series([1, None, 3, 4], dtype=pd.ArrowDtype(pa.timestamp("us"))),
+            "ints": pd.Series([1, 2, 3, 4], dtype="int64"),
+            "arrow_ints": pd.Series([1, None, 3, 4], dtype="int64[pyarrow]"),
+        },
+        index=pd.date_range("2000-01-01", periods=4, freq="D", unit="us", tz="UTC"),
+    ).assign(tz=pd.Series([0, None, 1, 2], dtype=pd.ArrowDtype(pa.timestamp("us", "UTC"))).values)
+    frames["object_index_ints_missing"] = pd.DataFrame(
+        {"v": [1, 2, 3]}, index=pd.Index([0, None, 2**62], dtype=object)
+    )
+    frames["mixed_levels"] = pd.DataFrame(
+        {"v": [1, 2]}, index=pd.MultiIndex.from_arrays([[1, 2], pd.Index([False, b""], dtype=object)])
+    )
+    frames["nul_in_names"] = pd.DataFrame(  # HDF5 names end at a NUL
+        {"a\x00b": [1, 2], "a": [3, 4]},
+        index=pd.MultiIndex.from_arrays([[1, 2], [3, 4]], names=[None, "\x00"]),
+    )
+    frames["whole_day_timedeltas"] = pd.DataFrame(  # "1 days" in json and xml: no clock part
+        {"s": pd.to_timedelta([1, None, -2, 0], unit="D").as_unit("s")}
+    )
+    frames["decimal_levels"] = pd.DataFrame(
+        {"v": [1, 2]},
+        index=pd.MultiIndex.from_arrays([[False, False], [decimal.Decimal("0"), decimal.Decimal("0.5")]]),
+    )
     # indexes
     frames["range_named"] = pd.DataFrame({"v": [1, 2, 3, 4]}, index=pd.RangeIndex(5, 13, 2, name="r"))
     frames["int_index_name_0"] = pd.DataFrame({"v": [1.5, 2, 3, 4]}, index=pd.Index([10, 20, 20, 40], name=0))
     frames["not_range"] = pd.DataFrame({"v": [1, 2, 3, 4]}, index=pd.Index([0, 1, 2, 3]))
     frames["multiindex"] = pd.DataFrame(
         {"v": [1.0, 2, 3, 4]}, index=pd.MultiIndex.from_product([["a", "b"], [1, 2]], names=["k", None])
+    )
+    frames["nullable_int_levels"] = pd.DataFrame(  # pyarrow builds such index levels as floats
+        {"v": [1, 2, 3, 4]},
+        index=pd.MultiIndex.from_arrays(
+            [
+                pd.array([2**53 + 1, None, -(2**63), 0], dtype="Int64"),
+                pd.Index([2**64 - 1, None, 2**53 + 1, 0], dtype=object),
+            ]
+        ),
     )
     frames["datetime_index_freq"] = pd.DataFrame(
         {"v": [1, 2, 3, 4]},
@@ -273,6 +408,10 @@ EXPECTED_LOSSES: dict[tuple[str, str], tuple[str, list]] = {
     ("xml", "mixed_objects"): _MIXED,
     **{(fmt, "object_containers"): ("holds Python objects (mixed)", [0, 1, 2]) for fmt in _NOT_PICKLED},
     **{(fmt, "mixed_index"): ("holds Python objects (mixed", ["index"]) for fmt in _NOT_PICKLED},
+    **{
+        (fmt, "mixed_levels"): ("index level 1 holds Python objects (mixed)", ["index"])
+        for fmt in _NOT_PICKLED
+    },
     **{(fmt, "arrow_map"): ("(map<string, int64>[pyarrow]): " + fmt, [0]) for fmt in ("csv", "json", "xml")},
     ("json", "numbers"): ("'f64': to_json keeps 15 significant digits", [3, 4, 5]),
     ("json", "float_specials"): ("JSON has no inf", [0]),

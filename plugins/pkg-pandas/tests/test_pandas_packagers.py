@@ -273,3 +273,123 @@ def test_too_many_categories_are_not_recorded(manager) -> None:
     restored = manager.unpack(artifact, pd.DataFrame)
     assert isinstance(restored["c"].dtype, pd.CategoricalDtype)
     assert restored["c"].astype(str).tolist() == values
+
+
+def test_assert_identical_tells_python_objects_apart() -> None:
+    """pandas takes 1 for 1.0, None for nan and Decimal("1.0") for Decimal("1"); satchel does not."""
+    import decimal
+
+    ints = pd.DataFrame({"o": pd.Series([1, None, 3], dtype=object)})
+    for other in (
+        pd.Series([1.0, None, 3.0], dtype=object),  # an int that came back as a float
+        pd.Series([1, np.nan, 3], dtype=object),  # None that came back as nan
+    ):
+        pd.testing.assert_frame_equal(ints, pd.DataFrame({"o": other}), check_exact=True)  # pandas: equal
+        with pytest.raises(AssertionError, match="column 'o': value at position"):
+            assert_identical(ints, pd.DataFrame({"o": other}))
+    assert_identical(ints, pd.DataFrame({"o": pd.Series([1, None, 3], dtype=object)}))
+    with pytest.raises(AssertionError, match=r"value at position 0 is Decimal\('1'\)"):
+        assert_identical(
+            pd.Series([decimal.Decimal("1.0")], dtype=object), pd.Series([decimal.Decimal("1")], dtype=object)
+        )
+    with pytest.raises(AssertionError, match="index level 0: value at position 1"):
+        assert_identical(
+            pd.Series([1, 2], index=pd.Index(["a", None], dtype=object)),
+            pd.Series([1, 2], index=pd.Index(["a", np.nan], dtype=object)),
+        )
+    with pytest.raises(AssertionError, match="column labels"):
+        assert_identical(
+            pd.DataFrame([[1, 2]], columns=pd.Index([decimal.Decimal("1.0"), 2], dtype=object)),
+            pd.DataFrame([[1, 2]], columns=pd.Index([decimal.Decimal("1"), 2], dtype=object)),
+        )
+
+
+def test_assert_identical_compares_arrow_dictionaries() -> None:
+    import pyarrow as pa
+
+    def column(indices, dictionary):
+        array = pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), pa.array(dictionary))
+        return pd.Series(pd.arrays.ArrowExtensionArray(array))
+
+    assert_identical(column([0, 1], ["a", "b"]), column([0, 1], ["a", "b"]))
+    with pytest.raises(AssertionError, match="Arrow dictionaries differ"):
+        assert_identical(column([0, 1], ["a", "b"]), column([1, 0], ["b", "a"]))
+
+
+def test_arrow_dictionary_from_read_parquet_round_trips_by_default(manager, tmp_path) -> None:
+    """What `read_parquet(dtype_backend="pyarrow")` gives for a categorical, packed as a dataset."""
+    path = tmp_path / "cats.parquet"
+    pd.DataFrame({"c": pd.Categorical(["b", None, "a"], categories=["z", "a", "b"])}).to_parquet(path)
+    frame = pd.read_parquet(path, dtype_backend="pyarrow")
+    assert str(frame["c"].dtype).startswith("dictionary<values=string, indices=int8")
+    artifact = manager.pack(frame, "cats")
+    assert artifact.kind == "dataset"
+    assert_identical(frame, manager.unpack(artifact, pd.DataFrame))
+
+
+def test_too_many_mixed_missing_positions_warn(manager, monkeypatch) -> None:
+    from satchel_pandas import objects
+
+    monkeypatch.setattr(objects, "MAX_RECORDED_MISSING", 2)
+    frame = pd.DataFrame({"o": pd.Series([None, np.nan, np.nan, np.nan, None, None, None, 1], dtype=object)})
+    with pytest.warns(SatchelWarning, match=r"column 'o' holds missing values of several kinds .* as None"):
+        artifact = manager.pack(frame, {"key": "m", "artifact_type": "file", "file_format": "csv"})
+    restored = manager.unpack(artifact, pd.DataFrame)
+    assert restored["o"].tolist()[:7] == [None] * 7 and restored["o"].tolist()[7] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        artifact = manager.pack(frame, {"key": "h", "artifact_type": "file", "file_format": "h5"})
+        assert_identical(frame, manager.unpack(artifact, pd.DataFrame))  # h5 pickles them
+        frame = pd.DataFrame({"o": pd.Series([None, np.nan, None, None, 1], dtype=object)})
+        artifact = manager.pack(frame, {"key": "n", "artifact_type": "file", "file_format": "csv"})
+    assert_identical(frame, manager.unpack(artifact, pd.DataFrame))
+
+
+def test_too_long_arrow_dictionary_is_not_recorded(manager, monkeypatch) -> None:
+    import pyarrow as pa
+
+    from satchel_pandas import arrow_values
+
+    monkeypatch.setattr(arrow_values, "MAX_RECORDED_DICTIONARY", 2)
+    array = pa.DictionaryArray.from_arrays(pa.array([2, 0, None], pa.int32()), pa.array(["a", "b", "c"]))
+    frame = pd.DataFrame({"d": pd.Series(pd.arrays.ArrowExtensionArray(array))})
+    with pytest.warns(SatchelWarning, match="column 'd': its Arrow dictionary is not recorded"):
+        artifact = manager.pack(frame, {"key": "d", "artifact_type": "file", "file_format": "csv"})
+    restored = manager.unpack(artifact, pd.DataFrame)
+    assert restored["d"].dtype == frame["d"].dtype and restored["d"].tolist() == frame["d"].tolist()
+    for fmt in ("parquet", "feather"):  # they keep it as it is: no warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            artifact = manager.pack(frame, {"key": fmt, "artifact_type": "file", "file_format": fmt})
+        assert_identical(frame, manager.unpack(artifact, pd.DataFrame))
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        pd.Series(["a", None, "b"], dtype=object, name="s"),  # one column: a missing row is written `""`
+        pd.DataFrame({"t": pd.array(["18446744073709551615", None], dtype="str"), "n": [1, 2]}),
+    ],
+    ids=["one_column", "big_integer_text"],
+)
+def test_csv_missing_values_the_parser_leaves_as_text(manager, obj) -> None:
+    artifact = manager.pack(obj, {"key": "m", "artifact_type": "file", "file_format": "csv"})
+    assert_identical(obj, manager.unpack(artifact, type(obj)))
+
+
+def test_what_a_format_cannot_hold_is_refused_naming_the_formats_that_can(manager) -> None:
+    import pyarrow as pa
+
+    intervals = pa.array([(1, 2, 3), None], pa.month_day_nano_interval())
+    frame = pd.DataFrame({"ok": [1, 2], "m": pd.arrays.ArrowExtensionArray(intervals)})
+    message = (
+        r"^parquet cannot hold column 'm' \(month_day_nano_interval\[pyarrow\]\) of 'f' "
+        r"\(ArrowNotImplementedError: .*\); feather can hold it: pack it with that file_format, "
+        r"or log it as 'key:object' \(pickle\)$"
+    )
+    with pytest.raises(PackingError, match=message):
+        manager.pack(frame, {"key": "f", "artifact_type": "file"})
+    artifact = manager.pack(frame, {"key": "f", "artifact_type": "file", "file_format": "feather"})
+    restored = manager.unpack(artifact, pd.DataFrame)  # pandas cannot compare these: Arrow does
+    assert pa.array(restored["m"].array).equals(intervals) and restored["ok"].tolist() == [1, 2]
+

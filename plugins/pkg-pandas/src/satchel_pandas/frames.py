@@ -66,6 +66,10 @@ def flatten(obj: Any, names: list[str]) -> Any:
     flat = frame.set_axis(range(levels, levels + frame.shape[1]), axis=1)
     flat = flat.reset_index(names=list(range(levels))) if levels else flat.reset_index(drop=True)
     flat.columns = names  # on the new frame only
+    for position in range(levels):  # reset_index infers object levels ([0, None] becomes floats)
+        level = level_values(frame.index, position)
+        if is_object(level.dtype) and not is_object(flat.dtypes.iloc[position]):
+            flat.isetitem(position, pd.Series(level.to_numpy(dtype=object), index=flat.index, dtype=object))
     return flat
 
 
@@ -87,7 +91,7 @@ def assemble(flat: Any, schema: Schema) -> Any:
     data = data.set_axis(range(data.shape[1]), axis=1)
     for position, spec in enumerate(schema.dtypes):
         column = data.iloc[:, position]
-        fixed = restore(column, spec, schema.object_kind(position))
+        fixed = restore(column, spec, schema.object_kind(position), schema.object_missing(position))
         if fixed is not column:
             data.isetitem(position, _values(fixed, data.index))
     data = data.set_axis(index, axis=0)
@@ -116,10 +120,11 @@ def reconcile(frame: Any, schema: Schema) -> Any:
     for position, (spec, dtype) in enumerate(zip(schema.dtypes, frame.dtypes)):
         kind = schema.object_kind(position)
         exact = is_exact(spec) and same_dtype(dtype, decode_dtype(spec))
-        if exact and (kind is None or not is_object(dtype)):
+        dictionary = isinstance(spec, dict) and "dictionary" in spec  # checked by restore
+        if exact and (kind is None or not is_object(dtype)) and not dictionary:
             continue
         column = frame.iloc[:, position]
-        fixed = restore(column, spec, kind)
+        fixed = restore(column, spec, kind, schema.object_missing(position))
         if fixed is not column:
             frame.isetitem(position, _values(fixed, frame.index))
     return _finish(frame, schema, texts)
@@ -158,9 +163,11 @@ def _index_matches(index: Any, schema: Schema, names: bool = True) -> bool:
         values = index.levels[position] if isinstance(index, pd.MultiIndex) else index
         if not same_dtype(values.dtype, decode_dtype(level["dtype"])):
             return False
+        if isinstance(level["dtype"], dict) and "dictionary" in level["dtype"]:
+            return False  # an Arrow dictionary: checked (and rebuilt) by restore
         if names and not _same_name(index.names[position], decode_label(level["name"])):
             return False
-    if record.get("objects") not in (None, "string", "empty"):
+    if record.get("objects") not in (None, "string", "empty") or record.get("missing") is not None:
         return False
     return getattr(index, "freqstr", None) == record.get("freq") or isinstance(index, pd.PeriodIndex)
 
@@ -181,7 +188,9 @@ def build_index(columns: list[Any], schema: Schema, rows: int | None = None) -> 
         return index
     levels = []
     for column, level in zip(columns, record["levels"]):
-        values = restore(pd.Series(column).reset_index(drop=True), level["dtype"], record.get("objects"))
+        column = pd.Series(column).reset_index(drop=True)
+        kind = level.get("objects", record.get("objects"))  # a MultiIndex records each level's
+        values = restore(column, level["dtype"], kind, record.get("missing"))
         levels.append(
             pd.Index(
                 values.array if isinstance(values, pd.Series) else values,

@@ -24,8 +24,11 @@ def pack_file(packager: Any, obj: Any, key: str, file_format: str) -> tuple[Any,
     fmt.require(PackingError, key)
     schema = capture(obj)
     path = packager.staging_path(key, fmt.suffix)
-    written = guard_write(fmt, key, lambda: fmt.write(obj, path, schema))
-    losses = schema.losses + written.losses
+    written = guard_write(fmt, key, lambda: fmt.write(obj, path, schema), obj)
+    losses = list(schema.losses)
+    losses += [] if fmt.keeps_dictionaries else schema.dictionary_losses
+    losses += [] if fmt.pickles_objects else schema.object_losses
+    losses += written.losses
     if losses:
         warnings.warn(
             f"{key!r} ({type(obj).__name__}) packed as {fmt.name} loses information: " + "; ".join(losses),

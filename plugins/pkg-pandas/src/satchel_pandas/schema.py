@@ -15,10 +15,10 @@ from typing import Any
 from satchel_pandas.dtypes import dtype_text, encode_dtype, is_exact
 from satchel_pandas.indexes import encode_index, level_values
 from satchel_pandas.labels import LabelError, decode_label, encode_label, label_text
+from satchel_pandas.objects import RESTORABLE_OBJECT_KINDS, missing_record, object_kind
 from satchel_pandas.values import is_object
 
-#: Object columns whose values are all of one of these kinds can be restored from any format.
-RESTORABLE_OBJECT_KINDS = ("string", "empty", "integer", "floating", "boolean", "bytes", "decimal", "date")
+__all__ = ["RESTORABLE_OBJECT_KINDS", "Schema", "capture", "column_text"]
 
 
 @dataclass
@@ -32,9 +32,14 @@ class Schema:
     columns: dict[str, Any] | None = None
     name: Any = None
     objects: dict[int, str] = field(default_factory=dict)
+    missing: dict[int, Any] = field(default_factory=dict)
     attrs: dict[str, Any] | None = None
     flags: dict[str, Any] | None = None
     losses: list[str] = field(default_factory=list)
+    #: What formats that do not keep Arrow dictionaries as they are (all but parquet, feather) lose.
+    dictionary_losses: list[str] = field(default_factory=list)
+    #: What formats that do not pickle Python objects (all but h5) lose.
+    object_losses: list[str] = field(default_factory=list)
 
     @property
     def is_series(self) -> bool:
@@ -57,6 +62,8 @@ class Schema:
         record["index"] = self.index
         if self.objects:
             record["objects"] = {str(position): kind for position, kind in self.objects.items()}
+        if self.missing:
+            record["missing"] = {str(position): names for position, names in self.missing.items()}
         if self.attrs:
             record["attrs"] = self.attrs
         if self.flags:
@@ -74,13 +81,18 @@ class Schema:
             columns=record.get("columns"),
             name=record.get("name"),
             objects={int(position): kind for position, kind in record.get("objects", {}).items()},
+            missing={int(position): names for position, names in record.get("missing", {}).items()},
             attrs=record.get("attrs"),
             flags=record.get("flags"),
         )
 
     def object_kind(self, position: int) -> str | None:
-        """What an object column holds (`infer_dtype`), or None if it is not an object column."""
+        """What an object column holds (`objects.object_kind`), or None if not an object column."""
         return self.objects.get(position)
+
+    def object_missing(self, position: int) -> Any:
+        """Which missing values an object column holds (`objects.missing_record`), or None."""
+        return self.missing.get(position)
 
     def summary(self, labels: list[Any], index: Any) -> dict[str, Any]:
         """Readable column names and dtypes, index levels and names, and the row count."""
@@ -100,12 +112,18 @@ class Schema:
 def capture(obj: Any) -> Schema:
     """Record the schema of a DataFrame or Series (cost: per column, not per value, except for
     object columns, whose values are inspected once)."""
+    import numpy as np
     import pandas as pd
 
     series = isinstance(obj, pd.Series)
     frame = obj.to_frame() if series else obj
     losses: list[str] = []
-    dtypes = [encode_dtype(dtype) for dtype in frame.dtypes]
+    dictionary_losses: list[str] = []
+    object_losses: list[str] = []
+    dtypes = [
+        _dtype_spec(frame.iloc[:, position], _column_text(obj, position), dictionary_losses)
+        for position in range(frame.shape[1])
+    ]
     for position, spec in enumerate(dtypes):
         if not is_exact(spec):
             what = _column_text(obj, position)
@@ -117,7 +135,7 @@ def capture(obj: Any) -> Schema:
         kind="Series" if series else "DataFrame",
         rows=len(frame),
         dtypes=dtypes,
-        index=_capture_index(frame.index, losses),
+        index=_capture_index(frame.index, losses, dictionary_losses, object_losses),
     )
     if series:
         schema.name = _label(obj.name, "the Series name", losses)
@@ -127,15 +145,28 @@ def capture(obj: Any) -> Schema:
             losses.append("the column labels cannot be recorded exactly; they come back as text")
     for position, dtype in enumerate(frame.dtypes):
         if is_object(dtype):
-            schema.objects[position] = pd.api.types.infer_dtype(frame.iloc[:, position], skipna=True)
+            values = np.asarray(frame.iloc[:, position], dtype=object)
+            schema.objects[position] = object_kind(values)
+            missing, lost = missing_record(values)
+            if missing is not None:
+                schema.missing[position] = missing
+            if lost:
+                object_losses.append(_missing_loss(_column_text(obj, position), missing))
     schema.attrs = _capture_attrs(frame.attrs, losses)
     if not obj.flags.allows_duplicate_labels:
         schema.flags = {"allows_duplicate_labels": False}
     schema.losses = losses
+    schema.dictionary_losses = dictionary_losses
+    schema.object_losses = object_losses
     return schema
 
 
-def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
+def _capture_index(
+    index: Any, losses: list[str], dictionary_losses: list[str], object_losses: list[str]
+) -> dict[str, Any]:
+    """The row index record (and what it loses: in every format, in those that do not keep Arrow
+    dictionaries, in those that do not pickle objects)."""
+    import numpy as np
     import pandas as pd
 
     if type(index) is pd.RangeIndex:
@@ -146,12 +177,14 @@ def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
     levels = []
     for position in range(index.nlevels):
         level = level_values(index, position)
-        spec = encode_dtype(level.dtype)
+        spec = _dtype_spec(level, f"index level {position}", dictionary_losses)
         if not is_exact(spec):
             losses.append(f"index level {position}: dtype {dtype_text(spec)} cannot be recorded")
         levels.append(
             {"name": _label(index.names[position], f"index level {position}'s name", losses), "dtype": spec}
         )
+        if isinstance(index, pd.MultiIndex) and is_object(level.dtype):
+            levels[-1]["objects"] = object_kind(np.asarray(level, dtype=object))
     record: dict[str, Any] = {"levels": levels}
     if isinstance(index, pd.MultiIndex):
         record["multi"] = True
@@ -159,8 +192,43 @@ def _capture_index(index: Any, losses: list[str]) -> dict[str, Any]:
     if freq is not None and not isinstance(index, pd.PeriodIndex):
         record["freq"] = freq
     if type(index) is not pd.MultiIndex and is_object(index.dtype):
-        record["objects"] = pd.api.types.infer_dtype(index, skipna=True)
+        values = np.asarray(index, dtype=object)
+        record["objects"] = object_kind(values)
+        missing, lost = missing_record(values)
+        if missing is not None:
+            record["missing"] = missing
+        if lost:
+            object_losses.append(_missing_loss("the index", missing))
     return record
+
+
+def _dtype_spec(values: Any, what: str, losses: list[str]) -> Any:
+    """The dtype spec of a column or index level, with an Arrow dictionary's dictionary."""
+    from satchel_pandas.arrow_values import arrow_type, dictionary_spec
+
+    spec = encode_dtype(values.dtype)
+    pa_type = arrow_type(values.dtype)
+    if pa_type is None or not is_exact(spec):
+        return spec
+    import pyarrow as pa
+
+    if not pa.types.is_dictionary(pa_type):
+        return spec
+    dictionary = dictionary_spec(values)
+    if dictionary is None:
+        losses.append(
+            f"{what}: its Arrow dictionary is not recorded (more than the limit); it is rebuilt from "
+            "the values, in their order"
+        )
+        return spec
+    return {**spec, "dictionary": dictionary}
+
+
+def _missing_loss(what: str, default: Any) -> str:
+    return (
+        f"{what} holds missing values of several kinds (None, nan, NA, NaT) at more positions than "
+        f"the limit; they come back as {default}"
+    )
 
 
 def _label(label: Any, what: str, losses: list[str]) -> Any:

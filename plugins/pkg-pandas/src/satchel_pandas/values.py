@@ -2,16 +2,14 @@
 
 `text_values` writes what pandas' own `astype(str)` writes (`repr` floats, `(1+2j)`, `[0, 1)`,
 `2020-01`...), datetimes as ISO text at their full precision (tz-aware ones as UTC instants),
-nested Arrow values as JSON, with None for a missing value. `restore` turns what a file gave back
-(text, numbers, Python objects, or another dtype) into the recorded dtype, exactly.
+Python objects as `objects.object_text`, Arrow-backed values as `arrow_values.text_values`, with
+None for a missing value. `restore` turns what a file gave back (text, numbers, Python objects,
+Arrow data, or another dtype) into the recorded dtype, exactly: object columns through the
+`objects` layer, Arrow-backed ones through the `arrow_values` layer.
 """
 
 from __future__ import annotations
 
-import ast
-import datetime as dt
-import decimal
-import json
 import re
 from typing import Any
 
@@ -23,16 +21,20 @@ def text_values(column: Any) -> Any:
     import numpy as np
     import pandas as pd
 
+    from satchel_pandas import arrow_values, objects
+
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "c":  # (nan+1j) is "missing" to pandas: keep it whole
         return np.array([repr(value) for value in column.tolist()], dtype=object)
+    if isinstance(dtype, pd.ArrowDtype):
+        return arrow_values.text_values(column)
+    if is_object(dtype):  # missing: None, nan, NA, NaT (a Decimal("NaN") is a value: its text)
+        values = np.asarray(column, dtype=object)
+        mask = objects.missing_mask(values)
+        text = np.array([objects.object_text(value) for value in values], dtype=object)
+        text[mask] = None
+        return text
     mask = np.asarray(column.isna())
-    if nested_arrow(dtype):  # lists, structs: their JSON (exact when `json_nested` says so)
-        texts = [
-            None if missing else json.dumps(value, default=str)
-            for value, missing in zip(_as_py(column), mask)
-        ]
-        return np.array(texts, dtype=object)
     if isinstance(dtype, pd.CategoricalDtype):
         categories = np.append(text_values(pd.Series(dtype.categories)), None)
         return categories[np.asarray(column.cat.codes)]  # code -1 (missing) picks the last: None
@@ -43,8 +45,6 @@ def text_values(column: Any) -> Any:
         text = np.datetime_as_string(np.asarray(column), unit=np.datetime_data(dtype)[0]).astype(object)
     elif isinstance(dtype, np.dtype) and dtype.kind in "iufb":
         text = np.asarray(column).astype(str).astype(object)
-    elif is_object(dtype):
-        text = np.array([_object_text(value) for value in column], dtype=object)
     else:
         text = np.asarray(pd.Series(column).astype(str), dtype=object)
     text[mask] = None
@@ -64,30 +64,10 @@ def nested_arrow(dtype: Any) -> bool:
 
 def json_nested(dtype: Any) -> bool:
     """Whether JSON text holds every value of a nested Arrow dtype exactly (numbers, strings,
-    booleans, in lists and structs)."""
-    import pyarrow as pa
-
-    def fits(arrow_type: Any) -> bool:
-        if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
-            return fits(arrow_type.value_type)
-        if pa.types.is_struct(arrow_type):
-            return all(fits(field.type) for field in arrow_type)
-        return (
-            pa.types.is_integer(arrow_type)
-            or pa.types.is_floating(arrow_type)
-            or pa.types.is_boolean(arrow_type)
-            or pa.types.is_string(arrow_type)
-            or pa.types.is_large_string(arrow_type)
-            or pa.types.is_null(arrow_type)
-        )
+    booleans, times and decimals, in lists and structs)."""
+    from satchel_pandas.arrow_values import json_nested as fits
 
     return fits(dtype.pyarrow_dtype)
-
-
-def _as_py(column: Any) -> list[Any]:
-    import pyarrow as pa
-
-    return pa.array(column.array).to_pylist()
 
 
 def is_object(dtype: Any) -> bool:
@@ -103,7 +83,11 @@ def needs_integers(column: Any) -> bool:
     import numpy as np
     import pandas as pd
 
+    from satchel_pandas import arrow_values
+
     dtype = column.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return arrow_values.years_out_of_range(column)
     timelike = isinstance(dtype, (pd.PeriodDtype, pd.DatetimeTZDtype)) or (
         isinstance(dtype, np.dtype) and dtype.kind == "M"
     )
@@ -117,16 +101,13 @@ def integer_values(column: Any) -> Any:
     """The integer form of a time column (nullable Int64: missing stays missing)."""
     import pandas as pd
 
+    if isinstance(column.dtype, pd.ArrowDtype):
+        from satchel_pandas.arrow_values import integer_form
+
+        return integer_form(column)
+
     index = pd.Index(column)
     return pd.arrays.IntegerArray(index.asi8.copy(), index.isna())
-
-
-def _object_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (dt.date, dt.datetime)) and not hasattr(value, "tz"):
-        return value.isoformat()
-    return repr(value) if isinstance(value, (bytes, float)) else str(value)
 
 
 def same_dtype(left: Any, right: Any) -> bool:
@@ -146,10 +127,11 @@ def same_dtype(left: Any, right: Any) -> bool:
     return True
 
 
-def restore(column: Any, spec: Any, kind: str | None = None) -> Any:
+def restore(column: Any, spec: Any, kind: str | None = None, missing: Any = None) -> Any:
     """`column` (a Series read from a file) with the recorded dtype `spec`, its values exact.
 
-    `kind` is what an object column held (`infer_dtype`): text read back is parsed into it.
+    `kind` is what an object column held (`objects.object_kind`): what was read back is turned
+    into it; `missing` is which missing values it held (`objects.missing_record`).
     """
     import numpy as np
     import pandas as pd
@@ -158,16 +140,18 @@ def restore(column: Any, spec: Any, kind: str | None = None) -> Any:
         categorical = isinstance(spec, dict) and "category" in spec
         return column.astype("category") if categorical else column
     dtype = decode_dtype(spec)
+    if is_object(dtype):
+        return _objects(column, kind, missing)
+    if isinstance(dtype, pd.ArrowDtype):
+        return _arrow(column, dtype, spec)
+    if isinstance(column.dtype, pd.ArrowDtype):  # a reader kept an Arrow type another column has
+        column = _from_arrow(column, dtype)
     if len(column) == 0 and not same_dtype(column.dtype, dtype):
         return pd.Series(pd.array([], dtype=dtype), index=column.index, dtype=dtype)
-    if same_dtype(column.dtype, dtype) and not (
-        is_object(dtype) and _is_text(column) and kind not in _TEXT_KINDS
-    ):
+    if same_dtype(column.dtype, dtype):
         return column
     if isinstance(dtype, pd.CategoricalDtype):
         return _categorical(column, dtype, spec)
-    if is_object(dtype):
-        return pd.Series(_objects(column, kind), index=column.index, name=column.name, dtype=object)
     if isinstance(dtype, pd.SparseDtype):
         dense = restore(column, str(dtype.subtype) if isinstance(dtype.subtype, np.dtype) else dtype.subtype)
         return pd.Series(dense).astype(dtype)
@@ -181,15 +165,6 @@ def restore(column: Any, spec: Any, kind: str | None = None) -> Any:
         return _intervals(column, dtype)
     if isinstance(column.dtype, pd.CategoricalDtype):
         column = column.astype(column.dtype.categories.dtype)
-    if nested_arrow(dtype) and _is_text(column):
-        if not json_nested(dtype):  # kept as text (the packer was warned)
-            return column
-        import pyarrow as pa
-
-        values = [None if _missing(value) else json.loads(value) for value in column]
-        return pd.Series(
-            pd.array(pa.array(values, type=dtype.pyarrow_dtype), dtype=dtype), index=column.index
-        )
     if _is_text(column) and not isinstance(dtype, pd.StringDtype):
         array_type = dtype.construct_array_type()
         strings = [None if _missing(value) else value for value in column]
@@ -197,7 +172,60 @@ def restore(column: Any, spec: Any, kind: str | None = None) -> Any:
     return column.astype(dtype)
 
 
-_TEXT_KINDS = ("string", "empty", "mixed", "unknown-array", None)
+def _from_arrow(column: Any, dtype: Any) -> Any:
+    """An Arrow-backed column read for a column recorded with another dtype: cast for nullable and
+    string dtypes (exact), else what pandas' own conversion gives, which `restore` then fixes."""
+    import pandas as pd
+
+    from satchel_pandas.arrow_values import to_arrow
+
+    nullable = isinstance(dtype, (pd.StringDtype, pd.BooleanDtype)) or str(dtype).startswith(
+        ("Int", "UInt", "Float")
+    )
+    values = to_arrow(column)
+    import pyarrow as pa
+
+    if not nullable and pa.types.is_integer(values.type):  # ints with nulls (ORC's times): not floats
+        prefix = "UInt" if pa.types.is_unsigned_integer(values.type) else "Int"
+        dtype = pd.api.types.pandas_dtype(f"{prefix}{values.type.bit_width}")
+    elif not nullable and pa.types.is_boolean(values.type):
+        dtype = pd.BooleanDtype()
+    elif not nullable:
+        return pd.Series(values.to_pandas().array, index=column.index, name=column.name)
+    # the dtype's own reader of Arrow data (what to_pandas uses): pandas' astype of an Arrow
+    # int64 array with nulls can go through floats
+    try:
+        array = dtype.__from_arrow__(values)
+    except (TypeError, ValueError, NotImplementedError, pa.ArrowException):  # another Arrow type
+        array = column.array.astype(dtype)
+    if array.dtype != dtype:
+        array = array.astype(dtype)
+    return pd.Series(array, index=column.index, name=column.name)
+
+
+def _arrow(column: Any, dtype: Any, spec: Any) -> Any:
+    """An Arrow-backed column, through Arrow (`arrow_values.restore`)."""
+    from satchel_pandas import arrow_values
+
+    if nested_arrow(dtype) and _is_text(column) and not json_nested(dtype):
+        return column  # kept as text (the packer was warned)
+    dictionary = arrow_values.decode_dictionary(spec.get("dictionary")) if isinstance(spec, dict) else None
+    return arrow_values.restore(column, dtype, dictionary)
+
+
+def _objects(column: Any, kind: str | None, missing: Any) -> Any:
+    """An object column of the recorded kind's Python values and missing values."""
+    import numpy as np
+    import pandas as pd
+
+    from satchel_pandas import objects
+
+    values = np.array(column.to_numpy(dtype=object), dtype=object, copy=True)
+    mask = objects.file_missing(values)
+    if kind not in ("string", "empty") or not _is_text(column):
+        values = objects.parse_objects(values, mask, kind)
+    values = objects.put_missing(values, mask, missing)
+    return pd.Series(values, index=column.index, name=column.name, dtype=object)
 
 
 def _is_text(column: Any) -> bool:
@@ -293,8 +321,8 @@ def _parse_timedeltas(column: Any, unit: str) -> Any:
             out[position] = np.iinfo("i8").min
             continue
         match = _TIMEDELTA.match(value)
-        if match is None:
-            out[position] = pd.Timedelta(value).as_unit(unit).value
+        if match is None:  # other forms ("1 days"): pandas' parser (`.value` would be nanoseconds)
+            out[position] = pd.Timedelta(value).as_unit(unit).asm8.view("i8")
             continue
         days, sign, hours, minutes, seconds, fraction = match.groups()
         clock = (int(hours) * 3600 + int(minutes) * 60 + int(seconds)) * 10**9
@@ -384,40 +412,10 @@ def _categorical(column: Any, dtype: Any, spec: Any) -> Any:
 
 
 def _category_kind(dtype: Any) -> str | None:
-    import pandas as pd
+    import numpy as np
+
+    from satchel_pandas.objects import object_kind
 
     if is_object(dtype.categories.dtype):
-        return pd.api.types.infer_dtype(dtype.categories, skipna=True)
+        return object_kind(np.asarray(dtype.categories, dtype=object))
     return None
-
-
-def _objects(column: Any, kind: str | None) -> list[Any]:
-    parse = _OBJECT_PARSERS.get(kind or "")
-    out = []
-    for value in column:
-        if _missing(value):
-            out.append(value)
-        elif parse is not None and isinstance(value, str):
-            out.append(parse(value))
-        elif hasattr(value, "item") and not isinstance(value, (str, bytes)):
-            out.append(value.item())  # numpy scalars from typed columns: Python scalars
-        else:
-            out.append(value)
-    return out
-
-
-def _parse_bytes(text: str) -> bytes:
-    value = ast.literal_eval(text)
-    if not isinstance(value, bytes):
-        raise ValueError(f"not a bytes literal: {text[:40]!r}")
-    return value
-
-
-_OBJECT_PARSERS = {
-    "integer": int,
-    "floating": float,
-    "boolean": {"True": True, "False": False}.__getitem__,
-    "bytes": _parse_bytes,
-    "decimal": decimal.Decimal,
-    "date": dt.date.fromisoformat,
-}

@@ -33,6 +33,10 @@ class FileFormat:
     module: str
     library: str | None = None
     pip_name: str | None = None
+    #: Whether the file keeps an Arrow dictionary as it is (order, unused entries).
+    keeps_dictionaries: bool = False
+    #: Whether the file pickles Python objects (keeps them, and their missing values, exactly).
+    pickles_objects: bool = False
 
     def _functions(self) -> Any:
         return importlib.import_module(f"satchel_pandas.formats.{self.module}")
@@ -48,6 +52,16 @@ class FileFormat:
     def read_plain(self, path: str) -> Any:
         """Read a file made outside satchel with the library's defaults."""
         return self._functions().PLAIN_READERS[self.name](path)
+
+    def available(self) -> bool:
+        """Whether the optional library the format needs (if any) is installed."""
+        if self.library is None:
+            return True
+        try:
+            importlib.import_module(self.library)
+        except ImportError:
+            return False
+        return True
 
     def require(self, error: type[Exception], key: str) -> None:
         """Raise `error` naming the missing optional library and how to install it."""
@@ -65,13 +79,13 @@ class FileFormat:
 FORMATS: dict[str, FileFormat] = {
     fmt.name: fmt
     for fmt in (
-        FileFormat("parquet", ".parquet", "arrow"),
-        FileFormat("feather", ".feather", "arrow"),
+        FileFormat("parquet", ".parquet", "arrow", keeps_dictionaries=True),
+        FileFormat("feather", ".feather", "arrow", keeps_dictionaries=True),
         FileFormat("orc", ".orc", "arrow"),
         FileFormat("csv", ".csv", "csv"),
         FileFormat("json", ".json", "json"),
         FileFormat("xml", ".xml", "xml", library="lxml", pip_name="lxml"),
-        FileFormat("h5", ".h5", "hdf", library="tables", pip_name="tables"),
+        FileFormat("h5", ".h5", "hdf", library="tables", pip_name="tables", pickles_objects=True),
     )
 }
 
@@ -132,16 +146,84 @@ def format_of_path(path: str, key: str, recorded: str | None = None) -> FileForm
     )
 
 
-def guard_write(fmt: FileFormat, key: str, write: Callable[[], Written]) -> Written:
-    """Run a writer, turning a library's refusal into a `PackingError` that says what to do."""
+def guard_write(fmt: FileFormat, key: str, write: Callable[[], Written], obj: Any = None) -> Written:
+    """Run a writer, turning a library's refusal into a `PackingError` that names what the format
+    cannot hold and the formats that can (tried on the first rows of just that, only then)."""
     try:
         return write()
     except (PackingError, UnpackingError):
         raise
     except ImportError as error:
         raise PackingError(f"file_format {fmt.name!r} for {key!r}: {error}") from error
+    except OSError as error:
+        if error.errno is not None:  # the disk, not the format
+            raise
+        refusal = error
     except (ValueError, TypeError, NotImplementedError, OverflowError, KeyError) as error:
-        raise PackingError(
-            f"{fmt.name} cannot hold {key!r}: {type(error).__name__}: {error}; choose another "
-            "file_format (parquet holds the most), or log it as 'key:object' (pickle)"
-        ) from error
+        refusal = error
+    what, holders = _holders(fmt, obj)
+    if holders:
+        names = ", ".join(holders[:-1]) + f" and {holders[-1]}" if len(holders) > 1 else holders[0]
+        can = f"{names} can hold it: pack it with that file_format, or log it as 'key:object' (pickle)"
+    else:
+        can = "no file_format can hold it: log it as 'key:object' (pickle)"
+    raise PackingError(
+        f"{fmt.name} cannot hold {what} of {key!r} ({type(refusal).__name__}: {refusal}); {can}"
+    ) from refusal
+
+
+#: How many rows of a frame a refused write tries in the other formats.
+PROBE_ROWS = 20
+
+
+def _holders(fmt: FileFormat, obj: Any) -> tuple[str, list[str]]:
+    """What of `obj` the format `fmt` cannot write (columns, else the index, else all of it), and the
+    other formats that write and read back its first rows."""
+    import pandas as pd
+
+    from satchel_pandas.frames import as_frame, labels_of
+
+    if obj is None:
+        return "it", []
+    frame = as_frame(obj).iloc[:PROBE_ROWS]
+    labels = labels_of(obj)
+    failing = [p for p in range(frame.shape[1]) if not _writes(fmt, frame.iloc[:, [p]], read=False)]
+    if failing:
+        probe = frame.iloc[:, failing]
+        what = ", ".join(f"column {labels[p]!r} ({frame.dtypes.iloc[p]})" for p in failing)
+    elif type(frame.index) is not pd.RangeIndex and not _writes(fmt, frame.iloc[:, :0], read=False):
+        probe, what = frame.iloc[:, :0], f"the index ({', '.join(map(str, _level_dtypes(frame.index)))})"
+    else:
+        probe, what = frame, "this object"
+    holders = [
+        other.name
+        for other in FORMATS.values()
+        if other is not fmt and other.available() and _writes(other, probe, read=True)
+    ]
+    return what, holders
+
+
+def _level_dtypes(index: Any) -> list[Any]:
+    from satchel_pandas.indexes import level_values
+
+    return [level_values(index, position).dtype for position in range(index.nlevels)]
+
+
+def _writes(fmt: FileFormat, frame: Any, *, read: bool) -> bool:
+    """Whether `fmt` writes `frame` (and, if `read`, reads it back) without an error."""
+    import tempfile
+    import warnings
+
+    from satchel_pandas.schema import capture
+
+    with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = Path(folder) / f"probe{fmt.suffix}"
+        try:
+            schema = capture(frame)
+            written = fmt.write(frame, path, schema)
+            if read:
+                fmt.read(str(path), schema, written.layout)
+        except Exception:  # any refusal: this format cannot hold it
+            return False
+    return True

@@ -16,7 +16,7 @@ from satchel_pandas.formats import Written
 from satchel_pandas.formats.text import object_losses, store_integers
 from satchel_pandas.frames import assemble, flatten, header_texts
 from satchel_pandas.schema import Schema
-from satchel_pandas.values import nested_arrow, text_values
+from satchel_pandas.values import is_object, text_values
 
 NA_MARKER = "\\N"
 
@@ -79,8 +79,9 @@ def _holds_empty(column: Any) -> bool:
 
 def _text_columns(flat: Any) -> Any:
     """Columns whose `to_csv` text would lose something, written as `text_values` instead:
-    complex (NaN parts), anything holding time zones (written as UTC instants), and nested Arrow
-    values (written as JSON)."""
+    complex (NaN parts), anything holding time zones (written as UTC instants), Arrow-backed
+    values (Arrow's text; nested ones as JSON), and Python objects other than strings (`to_csv`
+    writes a `Decimal("NaN")` as missing)."""
     import numpy as np
     import pandas as pd
 
@@ -93,7 +94,8 @@ def _text_columns(flat: Any) -> Any:
         if (
             isinstance(inner, pd.DatetimeTZDtype)
             or (isinstance(inner, np.dtype) and inner.kind == "c")
-            or nested_arrow(dtype)
+            or isinstance(dtype, pd.ArrowDtype)
+            or (is_object(dtype) and pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"))
         ):
             replaced[position] = text_values(column)
     if not replaced:
@@ -186,6 +188,17 @@ def read_csv(path: str, schema: Schema, layout: dict[str, Any]) -> Any:
         flat = flat.copy(deep=False)
         for name in again:
             flat[name] = text[name]
+    # what the parser may leave unparsed: a row of one empty field is written `""` (a blank line
+    # would be skipped), and a text column that looks like integers too big for int64 keeps its
+    # missing-value texts (pandas 3 falls back to strings without na_values)
+    markers = options["na_values"]
+    texts = [name for name, dtype in zip(names, dtypes) if dtype is object and markers[name]]
+    missed = {name: flat[name].isin(markers[name]) for name in texts}
+    missed = {name: mask for name, mask in missed.items() if mask.any()}
+    if missed:
+        flat = flat.copy(deep=False)
+        for name, mask in missed.items():
+            flat[name] = flat[name].where(~mask)
     return assemble(flat, schema)
 
 

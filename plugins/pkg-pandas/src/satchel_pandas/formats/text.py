@@ -20,17 +20,24 @@ def object_losses(schema: Schema, labels: list[Any], fmt: str) -> list[str]:
                 f"{column_text(schema, labels, position)} holds Python objects ({kind}); {fmt} keeps "
                 "their text (str), which is what comes back"
             )
-    for position, spec in enumerate(schema.dtypes):
+    levels = [] if "range" in schema.index else schema.index["levels"]
+    specs = [(column_text(schema, labels, p), spec) for p, spec in enumerate(schema.dtypes)]
+    specs += [(f"index level {p}", level["dtype"]) for p, level in enumerate(levels)]
+    for what, spec in specs:
         if isinstance(spec, dict) and "arrow" in spec:
             dtype = decode_dtype(spec)
             if nested_arrow(dtype) and not json_nested(dtype):
                 losses.append(
-                    f"{column_text(schema, labels, position)} ({dtype}): {fmt} keeps its values' text "
-                    "(JSON holds only numbers, strings and booleans in lists and structs)"
+                    f"{what} ({dtype}): {fmt} keeps its values' text (JSON holds only numbers, "
+                    "strings, booleans, times and decimals in lists and structs)"
                 )
     objects = schema.index.get("objects")
     if objects is not None and objects not in RESTORABLE_OBJECT_KINDS:
         losses.append(f"the index holds Python objects ({objects}); {fmt} keeps their text")
+    for position, level in enumerate(levels):  # a MultiIndex records each level's
+        kind = level.get("objects")
+        if kind is not None and kind not in RESTORABLE_OBJECT_KINDS:
+            losses.append(f"index level {position} holds Python objects ({kind}); {fmt} keeps their text")
     return losses
 
 
@@ -52,6 +59,7 @@ def load_integers(flat: Any, positions: list[int]) -> Any:
         return flat
     flat = flat.copy(deep=False)
     for position in positions:
-        column = flat.iloc[:, position]
-        flat.isetitem(position, pd.array(pd.to_numeric(column), dtype="Int64"))
+        column = flat.iloc[:, position]  # text: to_numeric would go through floats for a missing value
+        ints = [None if value is None or value != value else int(value) for value in column]
+        flat.isetitem(position, pd.array(ints, dtype="Int64"))
     return flat
