@@ -43,14 +43,19 @@ class TypeSpec:
             return cls(declared)
         raise ValueError(f"{declared!r} is not a class, a generic alias or a dotted string")
 
-    def modules(self) -> set[str]:
-        """Top-level modules that must be imported before this spec can be resolved."""
-        found = set()
-        if isinstance(self.origin, str) and "." in self.origin:
-            found.add(self.origin.partition(".")[0])
-        for arg in self.args:
-            found |= arg.modules()
-        return found
+    def modules(self) -> frozenset[str]:
+        """Top-level modules that must be imported before this spec can be resolved (worked out
+        once: `explain` asks it of every pending packager)."""
+        cached = self.__dict__.get("_modules")
+        if cached is None:
+            found = set()
+            if isinstance(self.origin, str) and "." in self.origin:
+                found.add(self.origin.partition(".")[0])
+            for arg in self.args:
+                found |= arg.modules()
+            cached = frozenset(found)
+            object.__setattr__(self, "_modules", cached)  # a frozen spec: its own memo
+        return cached
 
     def resolve(self, *, import_modules: bool = False) -> TypeSpec | None:
         """This spec with classes for names; None while a module is not imported yet.
@@ -81,10 +86,12 @@ class TypeSpec:
         return all(spec.matches(arg) for spec, arg in zip(self.args, hint_args))
 
     def __str__(self) -> str:
-        origin = self.origin if isinstance(self.origin, str) else qualified_name(self.origin)
-        if not self.args:
-            return origin
-        return f"{origin}[{', '.join(map(str, self.args))}]"
+        text = self.__dict__.get("_text")
+        if text is None:
+            origin = self.origin if isinstance(self.origin, str) else qualified_name(self.origin)
+            text = f"{origin}[{', '.join(map(str, self.args))}]" if self.args else origin
+            object.__setattr__(self, "_text", text)
+        return text
 
 
 def _parse_text(text: str, start: int) -> tuple[TypeSpec, int]:
