@@ -65,6 +65,17 @@ def test_cloudpickle_is_imported_when_first_needed():
     assert seen["extra"] == ["cloudpickle"]
 
 
+def test_the_archive_toolkit_is_imported_when_first_used():
+    """`import satchel` leaves out archives (shutil, tarfile, zipfile); `satchel.payloads` has them."""
+    code = (
+        "import sys, satchel; before = 'satchel.payloads.archives' in sys.modules; "
+        "from satchel.payloads import pack_path, ARCHIVE_FORMATS; "
+        "print(before, 'satchel.payloads.archives' in sys.modules, 'zip' in ARCHIVE_FORMATS)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["False", "True", "True"], result.stderr
+
+
 @pytest.mark.parametrize("module", ["satchel.cli", "satchel.testing", "satchel.payloads"])
 def test_other_core_modules_import_nothing_heavy(module):
     code = f"import sys, {module}; print(sorted(set(sys.modules) & set({HEAVY!r})))"

@@ -8,10 +8,25 @@
 - `tuple_items`: the item hints of a fixed-length tuple hint (`tuple[()]` alike on every Python).
 """
 
-from satchel.payloads.archives import ARCHIVE_FORMATS, archive_format_of, pack_path, unpack_path
+from typing import Any
+
 from satchel.payloads.hashing import copy_payload, hash_path, payload_size
 from satchel.payloads.hints import tuple_items
 from satchel.payloads.json_values import is_json_value
+
+#: Imported on first use: archives need shutil and friends, which `import satchel` does not.
+_ARCHIVE_NAMES = frozenset({"ARCHIVE_FORMATS", "archive_format_of", "pack_path", "unpack_path"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ARCHIVE_NAMES:
+        from satchel.payloads import archives
+
+        value = getattr(archives, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'satchel.payloads' has no attribute {name!r}")
+
 
 __all__ = [
     "ARCHIVE_FORMATS",
