@@ -23,6 +23,7 @@ from satchel.packaging.log_hints import (
 )
 from satchel.packaging.records import PackagerRecord
 from satchel.packaging.registry import Registry
+from satchel.packaging.timestamps import now
 from satchel.packaging.type_hints import object_type_name
 from satchel.packaging.versions import distribution_of, python_version
 from satchel.packaging.workspace import Workspace
@@ -181,7 +182,7 @@ class Packer:
             hash=digest,
             size=size,
             versions=_versions(record, obj),
-            created=_now(),
+            created=now(),
             trusted=True,
             path=str(path),
         )
@@ -214,9 +215,3 @@ def _versions(record: PackagerRecord, obj: Any) -> dict[str, str]:
     if top != "builtins" and isinstance(version, str):
         versions[top] = version
     return versions
-
-
-def _now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat()

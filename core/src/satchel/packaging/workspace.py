@@ -12,6 +12,7 @@ from typing import Protocol
 
 from satchel.errors import ClearingError, SatchelWarning
 from satchel.packaging.tracing import traced_clear
+from satchel.payloads.hashing import remove_payload
 
 
 class Clearer(Protocol):
@@ -145,7 +146,10 @@ class Workspace:
             shutil.rmtree(root, ignore_errors=True)
             _LIVE_ROOTS.discard(root)
         for path in handed if self._shared else ():  # most were moved into the store already
-            _remove(path)
+            try:
+                remove_payload(path)
+            except OSError:
+                pass
         if failures:
             raise ClearingError("clearing failed: " + "; ".join(failures))
 
@@ -163,18 +167,6 @@ def _refuse(packager: Clearer, path: Path, protected_paths: list[Path]) -> bool:
             )
             return True
     return False
-
-
-def _remove(path: Path) -> None:
-    try:
-        if path.is_dir() and not path.is_symlink():
-            import shutil
-
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def _absolute(path: Path) -> Path:

@@ -3,14 +3,14 @@
 - `hash_path`, `payload_size`: BLAKE3 digests and sizes as `Artifact.hash` and `.size` record them;
 - `pack_path`, `unpack_path`, `archive_format_of`, `ARCHIVE_FORMATS`: files as they are, folders as
   reproducible archives, extracted with every member checked first (the `path` artifact type);
-- `copy_payload`: copy a file or folder payload, links kept as links;
+- `copy_payload`, `remove_payload`: copy a file or folder payload (links kept as links), remove one;
 - `is_json_value`: whether a value can be logged as a result or stored as instructions;
 - `tuple_items`: the item hints of a fixed-length tuple hint (`tuple[()]` alike on every Python).
 """
 
 from typing import Any
 
-from satchel.payloads.hashing import copy_payload, hash_path, payload_size
+from satchel.payloads.hashing import copy_payload, hash_path, payload_size, remove_payload
 from satchel.payloads.hints import tuple_items
 from satchel.payloads.json_values import is_json_value
 
@@ -36,6 +36,7 @@ __all__ = [
     "is_json_value",
     "pack_path",
     "payload_size",
+    "remove_payload",
     "tuple_items",
     "unpack_path",
 ]

@@ -76,6 +76,17 @@ def payload_size(path: str | Path) -> int:
     return path.stat().st_size
 
 
+def remove_payload(path: str | Path) -> None:
+    """Remove a file or folder payload (a link is removed, never followed); gone already is fine."""
+    path = Path(path)
+    if path.is_dir() and not path.is_symlink():
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def copy_payload(source: str | Path, target: str | Path) -> None:
     """Copy a file or folder payload (links kept as links)."""
     import shutil

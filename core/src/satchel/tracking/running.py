@@ -23,6 +23,7 @@ from satchel.errors import PackingError, SatchelError, SatchelWarning, Unpacking
 from satchel.packaging.artifact import Artifact
 from satchel.packaging.log_hints import parse_log_hints
 from satchel.packaging.packing import Packer
+from satchel.packaging.timestamps import now
 from satchel.packaging.type_hints import resolve_hint
 from satchel.packaging.unpacking import Unpacker
 from satchel.packaging.versions import python_version
@@ -37,7 +38,6 @@ from satchel.tracking.processes import this_process
 from satchel.tracking.runs import Run
 from satchel.tracking.store.opening import Store, open_store
 from satchel.tracking.store.records import ABORTED, COMPLETED, ERROR, RUNNING, RunRecord
-from satchel.tracking.timestamps import now
 from satchel.tracking.uris import ArtifactURI, check_name
 
 DEFAULT_PROJECT = "default"

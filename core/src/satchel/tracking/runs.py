@@ -10,11 +10,11 @@ from typing import Any
 
 from satchel.errors import SatchelError, UnpackingError
 from satchel.packaging.artifact import Artifact
+from satchel.packaging.timestamps import now
 from satchel.tracking.inputs import find, with_payload
 from satchel.tracking.processes import is_alive
 from satchel.tracking.store.opening import Store, open_store
 from satchel.tracking.store.records import RUNNING, RunQuery, RunRecord, run_document
-from satchel.tracking.timestamps import now
 
 
 class Run:

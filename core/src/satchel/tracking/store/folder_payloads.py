@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from satchel.errors import SatchelError
-from satchel.payloads.hashing import hash_path
+from satchel.payloads.hashing import hash_path, remove_payload
 from satchel.tracking.processes import host_name, is_alive
 from satchel.tracking.store.payloads import PayloadStore
 
@@ -49,7 +49,7 @@ class FolderPayloads(PayloadStore):
         """Move `source` into place (a rename on the same filesystem); drop it if already stored."""
         target = self.path_of(digest)
         if target.exists():
-            _remove(source)
+            remove_payload(source)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_file():
@@ -58,7 +58,7 @@ class FolderPayloads(PayloadStore):
             os.rename(source, target)  # atomic: the payload appears whole, or not at all
         except OSError:
             if target.exists():  # another process stored the same bytes first
-                _remove(source)
+                remove_payload(source)
                 return
             # another filesystem: copy beside the target, then rename into place
             partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
@@ -68,7 +68,7 @@ class FolderPayloads(PayloadStore):
                 shutil.copyfile(source, partial)
                 partial.chmod(_READ_ONLY)
             os.rename(partial, target)
-            _remove(source)
+            remove_payload(source)
 
     def exists(self, digest: str) -> bool:
         """Whether the payload is stored."""
@@ -95,13 +95,6 @@ def sweep_staging(folder: Path) -> list[Path]:
             continue
         pid_text = name[len("run-") :].partition("-")[0]
         if pid_text.isdigit() and is_alive(host_name(), int(pid_text), None) is False:
-            _remove(entry)
+            remove_payload(entry)
             removed.append(entry)
     return removed
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)

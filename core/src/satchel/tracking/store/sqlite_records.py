@@ -20,9 +20,9 @@ from typing import Any
 
 from satchel.errors import SatchelError
 from satchel.packaging.artifact import Artifact
+from satchel.packaging.timestamps import now
 from satchel.tracking.store.records import RUNNING, RecordStore, RunQuery, RunRecord
 from satchel.tracking.store.sqlite_schema import ensure_schema
-from satchel.tracking.timestamps import now
 
 BUSY_TIMEOUT_MS = 60_000
 _RUN_COLUMNS = (

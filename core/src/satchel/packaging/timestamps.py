@@ -1,4 +1,5 @@
-"""Times as runs record them: ISO 8601 in UTC, to the microsecond, always the same width."""
+"""Times as satchel records them (artifacts, runs): ISO 8601 in UTC, to the microsecond, always
+the same width (so that they sort as text)."""
 
 from __future__ import annotations
 
