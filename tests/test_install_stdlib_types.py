@@ -146,11 +146,13 @@ def test_each_type_is_packed_and_unpacked_in_the_venv(stdlib_types, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_examples_own_tests_pass_against_the_installed_wheel(stdlib_types):
+def test_the_examples_own_tests_pass_against_the_installed_wheel(stdlib_types, tmp_path):
     with zipfile.ZipFile(stdlib_types.wheel) as archive:
         assert not [name for name in archive.namelist() if "tests/" in name], "the wheel ships no tests"
     venv, source = stdlib_types.venv, stdlib_types.source
     where = venv.module("pip", "show", "-f", "satchel-stdlib-types", cwd=source).stdout
     assert "Editable project location" not in where, "installed from the wheel"
-    tested = venv.module("pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=source)
+    # a basetemp of its own: the default one is shared with this run's workers, which clean it
+    basetemp = f"--basetemp={tmp_path / 'inner'}"
+    tested = venv.module("pytest", "-q", "-p", "no:cacheprovider", basetemp, "tests", cwd=source)
     assert " passed" in tested.stdout and "failed" not in tested.stdout, tested.stdout

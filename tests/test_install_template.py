@@ -32,7 +32,9 @@ def test_a_new_plugin_builds_installs_and_passes_its_conformance_test(wheels, ha
     assert canonicalize_name(wheel.name.split("-")[0]) == "satchel-points"
     venv.pip_install(wheel)
 
-    tested = venv.module("pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=source)
+    # a basetemp of its own: the default one is shared with this run's workers, which clean it
+    basetemp = f"--basetemp={tmp_path / 'inner'}"
+    tested = venv.module("pytest", "-q", "-p", "no:cacheprovider", basetemp, "tests", cwd=source)
     assert " passed" in tested.stdout and "failed" not in tested.stdout, tested.stdout
 
     listing = venv.plugins_json(work)
