@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -238,9 +240,46 @@ def test_a_store_made_by_a_newer_satchel_is_refused(store):
     forget_open_stores()
     with sqlite3.connect(store / "satchel.db") as connection:
         connection.execute("PRAGMA user_version = 99")
-    newer = r"schema version 99, made by a newer satchel.*reads schema version 1"
+    newer = r"schema version 99, made by a newer satchel.*reads schema version 2"
     with pytest.raises(SatchelError, match=newer):
         satchel.list_runs()
+
+
+def test_a_version_1_store_is_migrated_on_open_and_keeps_its_runs(tmp_path):
+    """A store written by the first schema (no workflows, no cache columns) is brought up to the
+    current one when opened, by several processes at once, and its runs read as before."""
+    from satchel.tracking.store import sqlite_schema
+    from satchel.tracking.store.opening import forget_open_stores
+
+    database = tmp_path / "old" / "satchel.db"
+    database.parent.mkdir()
+    with sqlite3.connect(database) as connection:
+        for statement in sqlite_schema._statements(sqlite_schema._CREATE):
+            connection.execute(statement)
+        connection.execute("INSERT INTO projects VALUES ('p', '2026-01-01T00:00:00+00:00')")
+        connection.execute(
+            "INSERT INTO runs (id, project, name, params, inputs, status, started, versions) "
+            "VALUES ('abc', 'p', 'old', '{\"n\":1}', '{}', 'completed', '2026-01-01T00:00:00+00:00', '{}')"
+        )
+        connection.execute("PRAGMA user_version = 1")
+    script = (
+        "import satchel, sys; runs = satchel.list_runs(store=sys.argv[1]); "
+        "print(runs[0].name, runs[0].params, runs[0].cache, satchel.list_workflows(store=sys.argv[1]))"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(database.parent)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    outputs = [process.communicate(timeout=120)[0].strip() for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0, 0]
+    assert outputs == ["old {'n': 1} None []"] * 4
+    forget_open_stores()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == sqlite_schema.SCHEMA_VERSION
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
+    assert {"cache_key", "cache", "origin"} <= columns
 
 
 def test_a_store_folder_that_cannot_be_created_is_a_clear_error(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """satchel: pack what functions return into tracked artifacts; unpack them from type hints.
 
 The public names are these (the tracking ones, `run`, `handler`, `Run`, `load`, `get_run`,
-`list_runs` and `get_or_create_project`, are imported on first use), plus the modules
+`list_runs`, `get_or_create_project`, `workflow`, `Workflow`, `get_workflow` and `list_workflows`,
+are imported on first use), plus the modules
 `satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads` (the payload toolkit for
 plugin authors) and `satchel.testing` (the conformance kit). Everything else
 (`satchel.packaging`, `satchel.tracking`, `satchel.discovery`, `satchel.cli`) is internal and may
@@ -41,6 +42,10 @@ _TRACKING = {
     "handler": "satchel.tracking.handler",
     "run": "satchel.tracking.running",
     "get_or_create_project": "satchel.tracking.projects",
+    "Workflow": "satchel.tracking.workflows",
+    "workflow": "satchel.tracking.workflows",
+    "get_workflow": "satchel.tracking.workflows",
+    "list_workflows": "satchel.tracking.workflows",
 }
 
 
@@ -75,12 +80,16 @@ __all__ = [
     "SatchelPluginWarning",
     "SatchelWarning",
     "UnpackingError",
+    "Workflow",
     "__version__",
     "explain",
     "get_or_create_project",
     "get_run",
+    "get_workflow",
     "handler",
     "list_runs",
+    "list_workflows",
     "load",
     "run",
+    "workflow",
 ]

@@ -18,6 +18,7 @@ from satchel.tracking.store.records import (
     RecordStore,
     RunQuery,
     RunRecord,
+    WorkflowRecord,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "RecordStore",
     "RunQuery",
     "RunRecord",
+    "WorkflowRecord",
 ]

@@ -39,6 +39,7 @@ from satchel.tracking.runs import Run
 from satchel.tracking.store.opening import Store, open_store
 from satchel.tracking.store.records import ABORTED, COMPLETED, ERROR, RUNNING, RunRecord
 from satchel.tracking.uris import ArtifactURI, check_name
+from satchel.tracking.workflows import active as active_workflow
 
 DEFAULT_PROJECT = "default"
 #: A run's scratch folder in the store's staging area is `run-<pid>-<random>`: the pid tells
@@ -51,9 +52,9 @@ def run(
     params: Mapping[str, Any] | None = None,
     inputs: Mapping[str, Any] | None = None,
     returns: Any = None,
-    project: str = DEFAULT_PROJECT,
+    project: str | None = None,
     name: str | None = None,
-    cache: bool = False,
+    cache: bool | None = None,
     *,
     store: str | os.PathLike[str] | None = None,
 ) -> Run:
@@ -63,10 +64,21 @@ def run(
     `Artifact`s) are unpacked by the function's type hints (or its handler's `inputs=`);
     `returns` (log hints) says how outputs are logged, and wins over the handler's. If the
     function raises, or an output cannot be packed, the run is recorded as `error` with every
-    output that could be packed, and the exception is raised.
+    output that could be packed, and the exception is raised. Inside `satchel.workflow` the run
+    is one of its steps (in its store, and its project unless `project` is given); `cache=True`
+    reuses an identical earlier run instead of calling the function (None: the workflow's
+    setting, else off).
     """
-    if cache:
-        raise SatchelError("cache=True is not available yet: caching arrives with workflows")
+    flow = active_workflow()
+    if flow is not None:
+        if store is not None and open_store(store) is not flow.store:
+            raise SatchelError(
+                f"a step of workflow {flow.name} is recorded in the workflow's store: drop store= "
+                "from satchel.run, or give it to satchel.workflow"
+            )
+        project = flow.project if project is None else project
+        cache = flow.cache if cache is None else cache
+    project = DEFAULT_PROJECT if project is None else project
     spec = spec_of(function)
     hints = as_hint_list(returns) if returns is not None else spec.returns
     log_hints = parse_log_hints(list(hints)) if hints else []
@@ -75,15 +87,18 @@ def run(
     if hints is not None:
         _check_json("returns (log hints)", list(hints))
     check_name("project", project)
-    opened = open_store(store)
+    opened = flow.store if flow is not None else open_store(store)
     custom = opened.records.custom_packagers(project) if opened.records.has_project(project) else []
     registry = registry_for(custom)  # a mandatory custom packager that fails stops the run here
     resolved = resolve_inputs(opened, dict(inputs or {}))
     host, pid, process_started = this_process()
+    run_name = name or getattr(functions.unwrap(function), "__name__", "run")
+    if flow is not None:
+        run_name = flow.step_name(run_name)
     record = RunRecord(
         id=uuid.uuid4().hex,
         project=project,
-        name=name or getattr(functions.unwrap(function), "__name__", "run"),
+        name=run_name,
         function=functions.import_path(function),
         source_hash=functions.source_hash(function),
         params=params,
@@ -95,6 +110,7 @@ def run(
         host=host,
         pid=pid,
         process_started=process_started,
+        workflow=None if flow is None else flow.id,
     )
     opened.records.start_run(record)
     workspace = Workspace(shared=_process_staging(opened.payloads.staging_root()))

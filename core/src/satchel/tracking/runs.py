@@ -23,7 +23,9 @@ class Run:
     Attributes: `id`, `project`, `name`, `function` (import path), `source_hash`, `params`,
     `inputs` (key -> `{"uri" or "path", "hash"}`), `results`, `artifacts` (key -> `Artifact`),
     `status` (`running`, `completed`, `error`, `aborted`), `error`, `started`, `ended` (ISO 8601
-    UTC), `versions`, `workflow`, `cached_from`.
+    UTC), `versions`, `workflow`, `cached_from`, `cache` (the cache decision: None when caching
+    was off, `{"hit": run_id}`, or `{"miss": [what differed], "nearest": run_id}`), `origin` (where
+    an imported run came from).
     """
 
     def __init__(self, record: RunRecord, store: Store) -> None:
@@ -48,6 +50,8 @@ class Run:
     versions = property(lambda self: self._record.versions, doc="Python's and the packages' versions.")
     workflow = property(lambda self: self._record.workflow, doc="The workflow's id, or None.")
     cached_from = property(lambda self: self._record.cached_from, doc="The run a cache hit reused.")
+    cache = property(lambda self: self._record.cache, doc="The cache decision, or None (caching off).")
+    origin = property(lambda self: self._record.origin, doc="Where an imported run came from, or None.")
 
     def output(self, key: str, type_hint: Any = None) -> Any:
         """The value of result `key`, or artifact `key` unpacked (by its stored instructions, or

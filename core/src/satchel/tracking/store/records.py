@@ -1,4 +1,4 @@
-"""`RecordStore`: the interface for records of projects, runs and artifacts, and the records.
+"""`RecordStore`: the interface for records of projects, runs, workflows and artifacts.
 
 A backend implements it to keep records elsewhere (another database); the tracking code uses
 nothing else. Every method is one short transaction; none is held open while a payload is
@@ -41,6 +41,51 @@ class RunRecord:
     ended: str | None = None
     workflow: str | None = None
     cached_from: str | None = None
+    #: the run's cache key (None when it may not be reused: not completed, imported, uncachable)
+    cache_key: str | None = None
+    #: the cache decision: None (cache off), {"hit": run_id}, or {"miss": [parts], "nearest": id|None}
+    cache: dict[str, Any] | None = None
+    #: where an imported run came from (`satchel import`), None for a run executed here
+    origin: dict[str, Any] | None = None
+
+
+@dataclass
+class WorkflowRecord:
+    """One workflow: its steps are the runs recorded with its id, in the order they started."""
+
+    id: str
+    project: str
+    name: str
+    status: str
+    started: str
+    cache: bool = False
+    ended: str | None = None
+    error: str | None = None
+    #: a rerun: the workflow it reran, and the step it reran from
+    rerun_of: str | None = None
+    from_step: str | None = None
+    #: a rerun's reproduction report (see `satchel.rerun`), once it ended
+    report: dict[str, Any] | None = None
+    host: str | None = None
+    pid: int | None = None
+    process_started: float | None = None
+
+
+def workflow_document(workflow: WorkflowRecord) -> dict[str, Any]:
+    """A workflow as JSON-able data (without its steps)."""
+    return {
+        "id": workflow.id,
+        "project": workflow.project,
+        "name": workflow.name,
+        "status": workflow.status,
+        "started": workflow.started,
+        "ended": workflow.ended,
+        "error": workflow.error,
+        "cache": workflow.cache,
+        "rerun_of": workflow.rerun_of,
+        "from_step": workflow.from_step,
+        "report": workflow.report,
+    }
 
 
 def run_document(run: RunRecord) -> dict[str, Any]:
@@ -65,6 +110,8 @@ def run_document(run: RunRecord) -> dict[str, Any]:
         "versions": run.versions,
         "workflow": run.workflow,
         "cached_from": run.cached_from,
+        "cache": run.cache,
+        "origin": run.origin,
     }
 
 
@@ -76,6 +123,8 @@ class RunQuery:
     status: str | None = None
     name: str | None = None
     workflow: str | None = None
+    function: str | None = None
+    cache_key: str | None = None
 
 
 class RecordStore(ABC):
@@ -147,8 +196,36 @@ class RecordStore(ABC):
         return json.dumps([run_document(run) for run in self.list_runs(query)], ensure_ascii=False)
 
     @abstractmethod
+    def latest_run(self, query: RunQuery) -> RunRecord | None:
+        """The most recently started matching run, or None (cache lookups: a point query)."""
+
+    @abstractmethod
     def mark_aborted(self, run_ids: list[str], ended: str) -> list[str]:
         """Record runs that are still `running` as `aborted`; the ids that changed."""
+
+    # -- workflows -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def start_workflow(self, workflow: WorkflowRecord) -> None:
+        """Record a new workflow (status `running`), creating its project if needed."""
+
+    @abstractmethod
+    def finish_workflow(
+        self, workflow_id: str, status: str, ended: str, error: str | None, report: dict[str, Any] | None
+    ) -> None:
+        """Record how a workflow ended (and a rerun's reproduction report)."""
+
+    @abstractmethod
+    def get_workflow(self, workflow_id: str) -> WorkflowRecord | None:
+        """The workflow with this id (or the only one whose id starts with it), or None."""
+
+    @abstractmethod
+    def list_workflows(self, project: str | None = None, name: str | None = None) -> list[WorkflowRecord]:
+        """Every matching workflow, oldest first."""
+
+    @abstractmethod
+    def mark_workflows_aborted(self, workflow_ids: list[str], ended: str) -> list[str]:
+        """Record workflows that are still `running` as `aborted`; the ids that changed."""
 
     # -- artifacts -----------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""`SQLiteRecords`: projects, runs and artifacts in one SQLite database, safe for many processes.
+"""`SQLiteRecords`: projects, runs, workflows and artifacts in one SQLite database, safe for many processes.
 
 WAL mode, a busy timeout, and every write transaction begun with `BEGIN IMMEDIATE` (a deferred
 read-then-write transaction fails at once with `SQLITE_BUSY_SNAPSHOT` under contention, whatever
@@ -21,13 +21,17 @@ from typing import Any
 from satchel.errors import SatchelError
 from satchel.packaging.artifact import Artifact
 from satchel.packaging.timestamps import now
-from satchel.tracking.store.records import RUNNING, RecordStore, RunQuery, RunRecord
+from satchel.tracking.store.records import RUNNING, RecordStore, RunQuery, RunRecord, WorkflowRecord
 from satchel.tracking.store.sqlite_schema import ensure_schema
 
 BUSY_TIMEOUT_MS = 60_000
 _RUN_COLUMNS = (
     "id, project, name, function, source_hash, params, inputs, returns, results, status, error, "
-    "started, ended, versions, workflow, cached_from, host, pid, process_started"
+    "started, ended, versions, workflow, cached_from, host, pid, process_started, cache_key, cache, origin"
+)
+_WORKFLOW_COLUMNS = (
+    "id, project, name, status, started, ended, error, cache, rerun_of, from_step, report, host, pid, "
+    "process_started"
 )
 _ARTIFACT_COLUMNS = (
     "run_id, key, project, kind, packager, object_type, instructions, hash, size, versions, created, trusted"
@@ -156,13 +160,14 @@ class SQLiteRecords(RecordStore):
                 "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)", (run.project, run.started)
             )
             connection.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' * 19)})",
+                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' * 22)})",
                 (
                     run.id, run.project, run.name, run.function, run.source_hash, _json(run.params),
                     _json(run.inputs), None if run.returns is None else _json(run.returns),
                     _json(run.results), run.status, run.error, run.started, run.ended,
                     _json(run.versions), run.workflow, run.cached_from, run.host, run.pid,
-                    run.process_started,
+                    run.process_started, run.cache_key, _json_or_null(run.cache),
+                    _json_or_null(run.origin),
                 ),
             )  # fmt: skip
 
@@ -239,6 +244,18 @@ class SQLiteRecords(RecordStore):
         )
         return rows[0][0]
 
+    def latest_run(self, query: RunQuery) -> RunRecord | None:
+        """The most recently started matching run, with its artifacts."""
+        where, parameters = _conditions(query)
+        columns = ", ".join(f"r.{name.strip()}" for name in _RUN_COLUMNS.split(","))
+        rows = self._read(f"SELECT {columns} FROM runs r{where} ORDER BY r.seq DESC LIMIT 1", parameters)
+        if not rows:
+            return None
+        artifacts = self._read(
+            f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = ? ORDER BY key", (rows[0]["id"],)
+        )
+        return _attach([_run(rows[0])], artifacts)[0]
+
     def running_runs(self) -> list[RunRecord]:
         """Runs recorded as `running` (to check whether their processes are alive)."""
         rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE status = ?", (RUNNING,))
@@ -256,6 +273,76 @@ class SQLiteRecords(RecordStore):
                 )
                 if cursor.rowcount:
                     changed.append(run_id)
+        return changed
+
+    # -- workflows -----------------------------------------------------------------------------
+
+    def start_workflow(self, workflow: WorkflowRecord) -> None:
+        """Insert a `running` workflow (and its project)."""
+        with self._write() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)",
+                (workflow.project, workflow.started),
+            )
+            connection.execute(
+                f"INSERT INTO workflows ({_WORKFLOW_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                (
+                    workflow.id, workflow.project, workflow.name, workflow.status, workflow.started,
+                    workflow.ended, workflow.error, int(workflow.cache), workflow.rerun_of,
+                    workflow.from_step, _json_or_null(workflow.report), workflow.host, workflow.pid,
+                    workflow.process_started,
+                ),
+            )  # fmt: skip
+
+    def finish_workflow(
+        self, workflow_id: str, status: str, ended: str, error: str | None, report: dict[str, Any] | None
+    ) -> None:
+        """Record how a workflow ended."""
+        with self._write() as connection:
+            cursor = connection.execute(
+                "UPDATE workflows SET status = ?, ended = ?, error = ?, report = ? WHERE id = ?",
+                (status, ended, error, _json_or_null(report), workflow_id),
+            )
+            if cursor.rowcount != 1:
+                raise SatchelError(f"no workflow {workflow_id!r} in {self.path}")
+
+    def get_workflow(self, workflow_id: str) -> WorkflowRecord | None:
+        """The workflow with this id, or the only one whose id starts with it."""
+        rows = self._read(f"SELECT {_WORKFLOW_COLUMNS} FROM workflows WHERE id = ?", (workflow_id,))
+        if not rows and workflow_id and all(c in "0123456789abcdef" for c in workflow_id):
+            rows = self._read(
+                f"SELECT {_WORKFLOW_COLUMNS} FROM workflows WHERE id >= ? AND id < ? LIMIT 2",
+                (workflow_id, workflow_id + "g"),
+            )
+            if len(rows) > 1:
+                raise SatchelError(f"workflow id {workflow_id!r} is ambiguous: give more of it")
+        return _workflow(rows[0]) if rows else None
+
+    def list_workflows(self, project: str | None = None, name: str | None = None) -> list[WorkflowRecord]:
+        """Matching workflows, oldest first."""
+        conditions, parameters = [], []
+        for column, value in (("project", project), ("name", name)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                parameters.append(value)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self._read(
+            f"SELECT {_WORKFLOW_COLUMNS} FROM workflows{where} ORDER BY seq", tuple(parameters)
+        )
+        return [_workflow(row) for row in rows]
+
+    def mark_workflows_aborted(self, workflow_ids: list[str], ended: str) -> list[str]:
+        """`running` workflows recorded as `aborted`; the ids that changed."""
+        changed = []
+        with self._write() as connection:
+            for workflow_id in workflow_ids:
+                cursor = connection.execute(
+                    "UPDATE workflows SET status = 'aborted', ended = ?, error = COALESCE(error, ?) "
+                    "WHERE id = ? AND status = 'running'",
+                    (ended, "Aborted: the process running it ended before it finished", workflow_id),
+                )
+                if cursor.rowcount:
+                    changed.append(workflow_id)
         return changed
 
     # -- artifacts -----------------------------------------------------------------------------
@@ -324,7 +411,7 @@ def _use_wal(connection: sqlite3.Connection, path: Path) -> None:
 def _conditions(query: RunQuery) -> tuple[str, tuple[Any, ...]]:
     """The WHERE clause (on runs `r`) and its parameters for a query."""
     conditions, parameters = [], []
-    for column in ("project", "status", "name", "workflow"):
+    for column in ("project", "status", "name", "workflow", "function", "cache_key"):
         value = getattr(query, column)
         if value is not None:
             conditions.append(f"r.{column} = ?")
@@ -375,6 +462,8 @@ _RUN_DOCUMENT = _text(
     ("versions", "r.versions"),
     ("workflow", "json_quote(r.workflow)"),
     ("cached_from", "json_quote(r.cached_from)"),
+    ("cache", "COALESCE(r.cache, 'null')"),
+    ("origin", "COALESCE(r.origin, 'null')"),
 )
 
 
@@ -389,10 +478,15 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def _json_or_null(value: Any) -> str | None:
+    return None if value is None else _json(value)
+
+
 def _run(row: sqlite3.Row) -> RunRecord:
     # one json.loads for the five JSON columns: per call overhead dominates for small texts
-    params, inputs, returns, results, versions = json.loads(
-        f"[{row['params']},{row['inputs']},{row['returns'] or 'null'},{row['results']},{row['versions']}]"
+    params, inputs, returns, results, versions, cache, origin = json.loads(
+        f"[{row['params']},{row['inputs']},{row['returns'] or 'null'},{row['results']},{row['versions']},"
+        f"{row['cache'] or 'null'},{row['origin'] or 'null'}]"
     )
     return RunRecord(
         id=row["id"],
@@ -411,6 +505,28 @@ def _run(row: sqlite3.Row) -> RunRecord:
         versions=versions,
         workflow=row["workflow"],
         cached_from=row["cached_from"],
+        host=row["host"],
+        pid=row["pid"],
+        process_started=row["process_started"],
+        cache_key=row["cache_key"],
+        cache=cache,
+        origin=origin,
+    )
+
+
+def _workflow(row: sqlite3.Row) -> WorkflowRecord:
+    return WorkflowRecord(
+        id=row["id"],
+        project=row["project"],
+        name=row["name"],
+        status=row["status"],
+        started=row["started"],
+        ended=row["ended"],
+        error=row["error"],
+        cache=bool(row["cache"]),
+        rerun_of=row["rerun_of"],
+        from_step=row["from_step"],
+        report=json.loads(row["report"]) if row["report"] else None,
         host=row["host"],
         pid=row["pid"],
         process_started=row["process_started"],

@@ -10,7 +10,7 @@ import sqlite3
 
 from satchel.errors import SatchelError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _CREATE = """
 CREATE TABLE projects (
@@ -68,8 +68,36 @@ CREATE INDEX artifacts_latest ON artifacts (project, key, run_seq);
 CREATE INDEX artifacts_by_hash ON artifacts (hash);
 """
 
+#: Version 2: workflows, and what caching and importing record on runs.
+_VERSION_2 = """
+ALTER TABLE runs ADD COLUMN cache_key TEXT;
+ALTER TABLE runs ADD COLUMN cache TEXT;
+ALTER TABLE runs ADD COLUMN origin TEXT;
+CREATE INDEX runs_by_cache_key ON runs (project, cache_key, seq) WHERE cache_key IS NOT NULL;
+CREATE INDEX runs_by_function ON runs (project, function, seq);
+CREATE INDEX runs_by_workflow ON runs (workflow, seq) WHERE workflow IS NOT NULL;
+CREATE TABLE workflows (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    project TEXT NOT NULL REFERENCES projects(name),
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    started TEXT NOT NULL,
+    ended TEXT,
+    error TEXT,
+    cache INTEGER NOT NULL,
+    rerun_of TEXT,
+    from_step TEXT,
+    report TEXT,
+    host TEXT,
+    pid INTEGER,
+    process_started REAL
+);
+CREATE INDEX workflows_by_project ON workflows (project, seq);
+"""
+
 #: version -> the statements that bring a store of the version before it up to it
-_MIGRATIONS: dict[int, str] = {}
+_MIGRATIONS: dict[int, str] = {2: _VERSION_2}
 
 
 class StoreVersionError(SatchelError):
@@ -86,13 +114,13 @@ def ensure_schema(connection: sqlite3.Connection, where: str) -> None:
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         _refuse_newer(version, where)
-        if version == 0:
+        if version == 0:  # a new store: version 1, then every migration, as an old store gets
             for statement in _statements(_CREATE):
                 connection.execute(statement)
-        else:
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _statements(_MIGRATIONS[target]):
-                    connection.execute(statement)
+            version = 1
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(_MIGRATIONS[target]):
+                connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:

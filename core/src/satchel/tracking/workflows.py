@@ -1,0 +1,202 @@
+"""`satchel.workflow`: runs made inside `with satchel.workflow(...)` are its steps, in order.
+
+The workflow is recorded as `running` when it starts and as `completed`, `error` or `aborted`
+when the block ends. A step is named after its run; a name used twice gets a suffix (`train-2`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import uuid
+from types import TracebackType
+from typing import Any
+
+from satchel.errors import SatchelError
+from satchel.packaging.timestamps import now
+from satchel.tracking.processes import is_alive, this_process
+from satchel.tracking.store.opening import Store, open_store
+from satchel.tracking.store.records import (
+    ABORTED,
+    COMPLETED,
+    ERROR,
+    RUNNING,
+    RunQuery,
+    WorkflowRecord,
+    workflow_document,
+)
+from satchel.tracking.uris import check_name
+
+_ACTIVE: contextvars.ContextVar[Workflow | None] = contextvars.ContextVar("satchel_workflow", default=None)
+
+
+class Workflow:
+    """A workflow: a context manager while it runs, and what was recorded of it.
+
+    Attributes: `id`, `project`, `name`, `status`, `started`, `ended`, `error`, `cache` (the
+    default of its steps), `rerun_of` and `from_step` (for a rerun), `report` (a rerun's
+    reproduction report); `steps` (the `Run`s, in order) and `step(name)`.
+    """
+
+    def __init__(self, record: WorkflowRecord, store: Store) -> None:
+        self._record = record
+        self._store = store
+        self._names: dict[str, int] = {}
+        self._token: contextvars.Token[Workflow | None] | None = None
+
+    id = property(lambda self: self._record.id, doc="The workflow's id (a string).")
+    project = property(lambda self: self._record.project, doc="The project it belongs to.")
+    name = property(lambda self: self._record.name, doc="Its name.")
+    status = property(lambda self: self._record.status, doc="running, completed, error or aborted.")
+    started = property(lambda self: self._record.started, doc="When it started (ISO 8601, UTC).")
+    ended = property(lambda self: self._record.ended, doc="When it ended, or None.")
+    error = property(lambda self: self._record.error, doc="None, or 'ExceptionType: message'.")
+    cache = property(lambda self: self._record.cache, doc="Whether its steps are cached by default.")
+    rerun_of = property(lambda self: self._record.rerun_of, doc="The workflow this one reran, or None.")
+    from_step = property(lambda self: self._record.from_step, doc="The step a rerun started from.")
+    report = property(lambda self: self._record.report, doc="A rerun's reproduction report, or None.")
+
+    @property
+    def steps(self) -> list[Any]:
+        """Its steps (`satchel.Run`s), in the order they started."""
+        from satchel.tracking.runs import Run, refresh
+
+        records = self._store.records.list_runs(RunQuery(workflow=self.id))
+        return [Run(record, self._store) for record in refresh(records, self._store)]
+
+    def step(self, name: str) -> Any:
+        """The step called `name`; a `SatchelError` names the steps there are."""
+        for run in self.steps:
+            if run.name == name:
+                return run
+        names = ", ".join(run.name for run in self.steps) or "none yet"
+        raise SatchelError(f"workflow {self.name} ({self.id}) has no step {name!r} (its steps: {names})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The workflow and its steps as JSON-able data (`satchel show WORKFLOW --json`)."""
+        return {**workflow_document(self._record), "steps": [run.to_dict() for run in self.steps]}
+
+    # -- while it runs -------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        """The store its steps are recorded in."""
+        return self._store
+
+    def step_name(self, name: str) -> str:
+        """The name of the next step called `name`: `name`, then `name-2`, `name-3`, ..."""
+        count = self._names.get(name, 0) + 1
+        self._names[name] = count
+        unique = name if count == 1 else f"{name}-{count}"
+        while unique != name and unique in self._names:  # a step was given this very name
+            count += 1
+            self._names[name] = count
+            unique = f"{name}-{count}"
+        self._names.setdefault(unique, 1)
+        return unique
+
+    def __enter__(self) -> Workflow:
+        if self._token is not None:
+            raise SatchelError(f"workflow {self.name} is already running: a workflow is entered once")
+        if _ACTIVE.get() is not None:
+            raise SatchelError(
+                f"workflow {self.name} started inside workflow {_ACTIVE.get().name}: workflows do not nest"  # type: ignore[union-attr]
+            )
+        self._store.records.start_workflow(self._record)
+        self._token = _ACTIVE.set(self)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        assert self._token is not None
+        _ACTIVE.reset(self._token)
+        self.finish(error)
+
+    def finish(self, error: BaseException | None = None, report: dict[str, Any] | None = None) -> None:
+        """Record how it ended: `error` None (completed), an exception, or an interruption."""
+        record = self._record
+        record.status = COMPLETED if error is None else ERROR if isinstance(error, Exception) else ABORTED
+        record.ended = now()
+        if error is not None:
+            message = " ".join(str(error).split())
+            record.error = f"{type(error).__name__}: {message}" if message else type(error).__name__
+        record.report = report
+        self._store.records.finish_workflow(record.id, record.status, record.ended, record.error, report)
+
+    def __repr__(self) -> str:
+        return f"<satchel.Workflow {self.id} {self.project}/{self.name} {self.status}>"
+
+
+def workflow(
+    name: str,
+    project: str = "default",
+    cache: bool = False,
+    *,
+    store: str | os.PathLike[str] | None = None,
+    rerun_of: str | None = None,
+    from_step: str | None = None,
+) -> Workflow:
+    """A workflow to run steps in: `with satchel.workflow("nightly", project="demo") as wf:`.
+
+    Every `satchel.run` inside is one of its steps, recorded in its store; `cache=True` makes
+    caching the default of its steps (a step's own `cache=` wins).
+    """
+    check_name("workflow", name)
+    check_name("project", project)
+    host, pid, process_started = this_process()
+    record = WorkflowRecord(
+        id=uuid.uuid4().hex,
+        project=project,
+        name=name,
+        status=RUNNING,
+        started=now(),
+        cache=cache,
+        rerun_of=rerun_of,
+        from_step=from_step,
+        host=host,
+        pid=pid,
+        process_started=process_started,
+    )
+    return Workflow(record, open_store(store))
+
+
+def active() -> Workflow | None:
+    """The workflow the current code runs in, or None."""
+    return _ACTIVE.get()
+
+
+def get_workflow(
+    workflow_id: str, *, project: str | None = None, store: str | os.PathLike[str] | None = None
+) -> Workflow:
+    """A recorded workflow by id (a unique prefix will do) or by name (its latest run)."""
+    opened = open_store(store)
+    record = opened.records.get_workflow(workflow_id)
+    if record is None:
+        named = opened.records.list_workflows(project, workflow_id)
+        projects = {w.project for w in named}
+        if len(projects) > 1:
+            raise SatchelError(
+                f"workflow {workflow_id!r} exists in several projects ({', '.join(sorted(projects))}): "
+                "say which with project= (--project)"
+            )
+        record = named[-1] if named else None
+    if record is None:
+        raise SatchelError(f"no workflow {workflow_id!r} in the store ({opened.describe()})")
+    return Workflow(_refresh(record, opened), opened)
+
+
+def list_workflows(
+    project: str | None = None, *, name: str | None = None, store: str | os.PathLike[str] | None = None
+) -> list[Workflow]:
+    """Every matching workflow, oldest first."""
+    opened = open_store(store)
+    return [Workflow(_refresh(r, opened), opened) for r in opened.records.list_workflows(project, name)]
+
+
+def _refresh(record: WorkflowRecord, store: Store) -> WorkflowRecord:
+    """The record, recorded (and shown) as aborted when it is `running` and its process is gone."""
+    if record.status == RUNNING and is_alive(record.host, record.pid, record.process_started) is False:
+        store.records.mark_workflows_aborted([record.id], now())
+        return store.records.get_workflow(record.id) or record
+    return record
