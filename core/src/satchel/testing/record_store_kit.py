@@ -465,6 +465,7 @@ def _check_fork(_open: Opener, _location: str, store: RecordStore) -> None:
     if pid == 0:  # the child: its own connection; never the parent's, even when it closes
         code = 1
         try:
+            store.close()  # as a child that releases what it inherited: the parent's stay open
             store.start_run(child_run)
             _finish(store, child_run, _artifact("m"))
             store.close()

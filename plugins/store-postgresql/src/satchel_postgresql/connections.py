@@ -1,8 +1,8 @@
 """Connecting to PostgreSQL: the URL read, one connection per thread of each process, and forks.
 
 A psycopg connection must not be used by two processes: after a fork the child opens its own
-(the pid is checked on every use), and the socket it inherited is pointed at /dev/null, so that
-closing or collecting the inherited connection in the child never ends the parent's session.
+(the pid is checked on every use) and never closes the ones it inherited (closing would end the
+parent's session; psycopg itself does not finish a connection collected in another process).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import weakref
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -72,7 +71,6 @@ def connect(location: Location) -> psycopg.Connection:
             "(user, password, host, port, database) and that the server is running"
         ) from None  # the cause would repeat the conninfo
     connection.execute(f'SET search_path TO "{location.schema}"')
-    _ALL.add(connection)
     return connection
 
 
@@ -107,29 +105,3 @@ class PerThread:
             self._opened = []
         for connection in opened:
             connection.close()
-
-
-#: Every connection opened in this process, to disown them in a forked child.
-_ALL: weakref.WeakSet[psycopg.Connection] = weakref.WeakSet()
-_INHERITED: list[psycopg.Connection] = []
-
-
-def _disown_inherited() -> None:
-    """In a forked child: point the parent's sockets at /dev/null and keep their objects alive."""
-    devnull = os.open(os.devnull, os.O_RDWR)
-    try:
-        for connection in list(_ALL):
-            if connection.closed:
-                continue
-            try:
-                os.dup2(devnull, connection.pgconn.socket)
-            except (OSError, psycopg.Error):
-                pass
-            _INHERITED.append(connection)
-    finally:
-        os.close(devnull)
-    _ALL.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_disown_inherited)

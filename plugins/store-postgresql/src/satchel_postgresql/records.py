@@ -188,7 +188,7 @@ class PostgreSQLRecords(RecordStore):
                     _UPSERT_ARTIFACT,
                     [
                         (
-                            run_id, a.key, project, seq, a.kind, a.packager, a.object_type,
+                            run_id, project, seq, a.key, a.kind, a.packager, a.object_type,
                             _json(a.instructions), a.hash, a.size, _json(a.versions), a.created,
                             bool(a.trusted),
                         )

@@ -109,12 +109,19 @@ CREATE INDEX workflows_by_project ON workflows (project, seq);
 _MIGRATIONS: dict[int, str] = {2: _VERSION_2}
 
 
-def version_of(connection: psycopg.Connection) -> int:
-    """The schema version of the store's schema (0: not created yet)."""
-    row = connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
-    if not row or not row[0]:
+def version_of(connection: psycopg.Connection, schema: str) -> int:
+    """The schema version of the store's schema (0: not created yet).
+
+    Read from the catalog by name, not through the search path: a session that waited for the
+    lock while another created the schema may still hold the search path it computed before.
+    """
+    row = connection.execute(
+        "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = %s AND tablename = 'schema_version'",
+        (schema,),
+    ).fetchone()
+    if row is None:
         return 0
-    found = connection.execute("SELECT version FROM schema_version").fetchone()
+    found = connection.execute(f'SELECT version FROM "{schema}".schema_version').fetchone()
     return found[0] if found else 0
 
 
@@ -122,13 +129,13 @@ def ensure_schema(
     connection: psycopg.Connection, schema: str, where: str, target: int = SCHEMA_VERSION
 ) -> None:
     """Create or migrate the schema up to `target`; refuse a newer one. Safe under concurrency."""
-    version = version_of(connection)
+    version = version_of(connection, schema)
     if version == target:
         return
     _refuse_newer(version, where)
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(schema),))
-        version = version_of(connection)  # another process may have done it while we waited
+        version = version_of(connection, schema)  # another process may have done it while we waited
         _refuse_newer(version, where)
         if version == target:
             return
