@@ -60,7 +60,11 @@ class PostgreSQLRecords(RecordStore):
         try:
             ensure_schema(connection, self.location.schema, where)
         except psycopg.Error as error:
+            self.close()
             raise self._failed(error, "cannot create or migrate the schema") from error
+        except BaseException:  # a newer schema, refused: leave no connection open behind
+            self.close()
+            raise
 
     # -- statements and transactions -----------------------------------------------------------
 
