@@ -176,31 +176,15 @@ class PostgreSQLRecords(RecordStore):
         ended: str,
         versions: dict[str, str],
     ) -> None:
-        """Record the end of a run with its outputs, in one transaction."""
-
-        def finish(connection: psycopg.Connection) -> None:
-            row = connection.execute(
-                "UPDATE runs SET status = %s, results = %s, error = %s, ended = %s, versions = %s "
-                "WHERE id = %s RETURNING project, seq",
-                (status, _json(results), error, ended, _json(versions), run_id),
-            ).fetchone()
-            if row is None:
-                raise SatchelError(f"no run {run_id!r} in the PostgreSQL records at {self.url}")
-            project, seq = row
-            if artifacts:
-                connection.cursor().executemany(
-                    _UPSERT_ARTIFACT,
-                    [
-                        (
-                            run_id, project, seq, a.key, a.kind, a.packager, a.object_type,
-                            _json(a.instructions), a.hash, a.size, _json(a.versions), a.created,
-                            bool(a.trusted),
-                        )
-                        for a in artifacts
-                    ],
-                )  # fmt: skip
-
-        self._write(finish)
+        """Record the end of a run with its outputs: one statement (one round trip, atomic)."""
+        by_key = {artifact.key: artifact for artifact in artifacts}  # a key twice: the last one, as SQLite
+        columns = list(zip(*(_artifact_values(a) for a in by_key.values()))) or [()] * len(ARTIFACT_COLUMNS)
+        found = self._rows(
+            _FINISH_RUN,
+            (status, _json(results), error, ended, _json(versions), run_id, *(list(c) for c in columns)),
+        )
+        if not found[0][0]:
+            raise SatchelError(f"no run {run_id!r} in the PostgreSQL records at {self.url}")
 
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run with this id, or the only one whose id starts with it."""
@@ -360,10 +344,18 @@ _START_WORKFLOW = (
     f"WITH project AS ({_INSERT_PROJECT}) "
     f"INSERT INTO workflows ({_WORKFLOWS}) VALUES ({', '.join(['%s'] * len(WORKFLOW_COLUMNS))})"
 )
-_UPSERT_ARTIFACT = (
-    f"INSERT INTO artifacts (run_id, project, run_seq, {', '.join(ARTIFACT_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * (len(ARTIFACT_COLUMNS) + 3))}) ON CONFLICT (run_id, key) DO UPDATE SET "
-    + ", ".join(f"{column} = EXCLUDED.{column}" for column in ("project", "run_seq", *ARTIFACT_COLUMNS))
+#: The run's update and its artifacts' upsert in one statement; the artifacts come as one array
+#: per column (`unnest` makes them rows), so any number of them is one round trip.
+_FINISH_RUN = (
+    "WITH run AS (UPDATE runs SET status = %s, results = %s, error = %s, ended = %s, versions = %s "
+    "WHERE id = %s RETURNING id, project, seq), "
+    f"stored AS (INSERT INTO artifacts (run_id, project, run_seq, {', '.join(ARTIFACT_COLUMNS)}) "
+    f"SELECT run.id, run.project, run.seq, a.* FROM run, unnest("
+    "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], "
+    "%s::text[], %s::boolean[]) AS a "
+    "ON CONFLICT (run_id, key) DO UPDATE SET "
+    + ", ".join(f"{column} = EXCLUDED.{column}" for column in ARTIFACT_COLUMNS)
+    + ") SELECT count(*) FROM run"
 )
 _RUNS_WITH_ARTIFACTS = f"SELECT {_RUNS}, {_ARTIFACTS} FROM runs r LEFT JOIN artifacts a ON a.run_id = r.id"
 
@@ -377,6 +369,14 @@ def _conditions(query: RunQuery) -> tuple[str, tuple[Any, ...]]:
             conditions.append(f"r.{column} = %s")
             parameters.append(value)
     return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), tuple(parameters)
+
+
+def _artifact_values(a: Artifact) -> tuple[Any, ...]:
+    """An artifact's values in the order of `ARTIFACT_COLUMNS`."""
+    return (
+        a.key, a.kind, a.packager, a.object_type, _json(a.instructions), a.hash, a.size,
+        _json(a.versions), a.created, bool(a.trusted),
+    )  # fmt: skip
 
 
 def _json(value: Any) -> str:
