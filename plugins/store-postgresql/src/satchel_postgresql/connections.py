@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
@@ -47,7 +47,9 @@ class Location:
 
     def scrub(self, text: str) -> str:
         """`text` with the password hidden (libpq never prints it, but a URL might be echoed)."""
-        return text.replace(self.password, "***") if self.password else text
+        for secret in filter(None, {self.password, unquote(self.password or "")}):
+            text = text.replace(secret, "***")
+        return text
 
 
 def safe_url(url: str) -> str:

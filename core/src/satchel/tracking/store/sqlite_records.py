@@ -109,10 +109,11 @@ class SQLiteRecords(RecordStore):
             connection.execute("COMMIT")
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's connection (not one inherited from the parent of a forked child)."""
         connection = getattr(self._local, "connection", None)
         if connection is not None:
-            connection.close()
+            if self._local.pid == os.getpid():
+                connection.close()
             self._local.connection = None
 
     # -- projects ------------------------------------------------------------------------------
