@@ -1,7 +1,8 @@
 """The SQL that builds `run_document`s in PostgreSQL, for `list_runs_json` over many runs.
 
 Text values are quoted by `to_json`; the JSON columns are spliced in as stored (they are the
-`json.dumps` text of the values), so parsing the result gives exactly the `run_document`s.
+`json.dumps` text of the values), so parsing the result gives exactly the `run_document`s. The
+artifacts are aggregated per run once and joined (a subquery per run costs 10,000 index scans).
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ ARTIFACT = _object(
     ("trusted", "CASE WHEN a.trusted THEN 'true' ELSE 'false' END"),
 )
 
-#: One run of `r` as JSON: the keys of `run_document`, in its order.
+#: The artifacts of each run (`run_id`, `artifacts`: a JSON object by key), to join as `x`.
+ARTIFACTS_BY_RUN = (
+    f"SELECT a.run_id, '{{' || string_agg({_quoted('a.key')} || ':' || {ARTIFACT}, ',' ORDER BY a.key) "
+    "|| '}' AS artifacts FROM artifacts a"
+)
+
+#: One run of `r` (and its artifacts `x`, from `ARTIFACTS_BY_RUN`) as JSON: the keys of
+#: `run_document`, in its order.
 RUN = _object(
     ("id", _quoted("r.id")),
     ("project", _quoted("r.project")),
@@ -43,11 +51,7 @@ RUN = _object(
     ("params", "r.params"),
     ("inputs", "r.inputs"),
     ("results", "r.results"),
-    (
-        "artifacts",
-        f"COALESCE((SELECT '{{' || string_agg({_quoted('a.key')} || ':' || {ARTIFACT}, ',' ORDER BY a.key) "
-        "|| '}' FROM artifacts a WHERE a.run_id = r.id), '{}')",
-    ),
+    ("artifacts", "COALESCE(x.artifacts, '{}')"),
     ("status", _quoted("r.status")),
     ("error", _quoted("r.error")),
     ("started", _quoted("r.started")),

@@ -216,8 +216,10 @@ class PostgreSQLRecords(RecordStore):
         where, parameters = _conditions(query)
         rows = self._rows(
             f"SELECT '[' || COALESCE(string_agg({documents.RUN}, ',' ORDER BY r.seq), '') || ']' "
-            f"FROM runs r{where}",
-            parameters,
+            f"FROM runs r LEFT JOIN ({documents.ARTIFACTS_BY_RUN} "
+            f"WHERE a.run_id IN (SELECT r.id FROM runs r{where}) GROUP BY a.run_id) x ON x.run_id = r.id"
+            f"{where}",
+            parameters + parameters,
         )
         return rows[0][0]
 
