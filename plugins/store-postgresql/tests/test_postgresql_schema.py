@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 import satchel
+from satchel import SatchelError
 from satchel.backends import RunQuery, StoreVersionError
 from satchel.testing import check_record_store
 from satchel_postgresql import open_records
@@ -88,3 +89,18 @@ def test_several_processes_creating_one_new_database_at_once(server):
 
     check_record_store(open_records, new_database, only=["concurrent_processes"], processes=6,
                        runs_per_process=5)  # fmt: skip
+
+
+def test_a_role_without_create_on_the_database_uses_a_schema_made_for_it(server):
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute("CREATE ROLE limited_user LOGIN PASSWORD 'limited-pw'")
+        admin.execute("CREATE SCHEMA team")
+        admin.execute("GRANT USAGE, CREATE ON SCHEMA team TO limited_user")
+    url = f"postgresql://limited_user:limited-pw@127.0.0.1:{server.port}/postgres?schema=team"
+    store = open_records(url)
+    try:
+        assert store.ensure_project("p") and store.projects() == ["p"]
+    finally:
+        store.close()
+    with pytest.raises(SatchelError, match="permission denied"):  # its own schema: not allowed
+        open_records(url.replace("schema=team", "schema=elsewhere"))

@@ -140,7 +140,9 @@ def ensure_schema(
         if version == target:
             return
         if version == 0:
-            connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            exists = connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone()
+            if exists is None:  # made beforehand (by an administrator): CREATE on it is enough
+                connection.execute(f'CREATE SCHEMA "{schema}"')
             connection.execute("CREATE TABLE schema_version (version integer NOT NULL)")
             connection.execute("INSERT INTO schema_version (version) VALUES (0)")
             _apply(connection, _VERSION_1)
