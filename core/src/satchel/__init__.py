@@ -1,8 +1,8 @@
 """satchel: pack what functions return into tracked artifacts; unpack them from type hints.
 
 The public names are these (the tracking ones, `run`, `handler`, `Run`, `load`, `get_run`,
-`list_runs`, `get_or_create_project`, `workflow`, `Workflow`, `get_workflow` and `list_workflows`,
-are imported on first use), plus the modules
+`list_runs`, `get_or_create_project`, `workflow`, `Workflow`, `get_workflow`, `list_workflows`,
+`rerun` and `Rerun`, are imported on first use), plus the modules
 `satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads` (the payload toolkit for
 plugin authors) and `satchel.testing` (the conformance kit). Everything else
 (`satchel.packaging`, `satchel.tracking`, `satchel.discovery`, `satchel.cli`) is internal and may
@@ -46,6 +46,8 @@ _TRACKING = {
     "workflow": "satchel.tracking.workflows",
     "get_workflow": "satchel.tracking.workflows",
     "list_workflows": "satchel.tracking.workflows",
+    "rerun": "satchel.tracking.rerunning",
+    "Rerun": "satchel.tracking.rerunning",
 }
 
 
@@ -75,6 +77,7 @@ __all__ = [
     "PackagerCollectionError",
     "PackagersManager",
     "PackingError",
+    "Rerun",
     "Run",
     "SatchelError",
     "SatchelPluginWarning",
@@ -90,6 +93,7 @@ __all__ = [
     "list_runs",
     "list_workflows",
     "load",
+    "rerun",
     "run",
     "workflow",
 ]

@@ -29,7 +29,7 @@ from satchel.packaging.unpacking import Unpacker
 from satchel.packaging.versions import python_version
 from satchel.packaging.workspace import Workspace
 from satchel.payloads.json_values import is_json_value
-from satchel.tracking import functions
+from satchel.tracking import caching, functions
 from satchel.tracking.activity import report
 from satchel.tracking.handler import as_hint_list, spec_of
 from satchel.tracking.inputs import Input, resolve_inputs
@@ -57,6 +57,7 @@ def run(
     cache: bool | None = None,
     *,
     store: str | os.PathLike[str] | None = None,
+    run_id: str | None = None,
 ) -> Run:
     """Run `function` as a tracked run and return the recorded `Run`.
 
@@ -67,7 +68,8 @@ def run(
     output that could be packed, and the exception is raised. Inside `satchel.workflow` the run
     is one of its steps (in its store, and its project unless `project` is given); `cache=True`
     reuses an identical earlier run instead of calling the function (None: the workflow's
-    setting, else off).
+    setting, else off). `run_id` is the id to record it under (a new one unless given: executors
+    hand out the URIs of a run's outputs before it starts).
     """
     flow = active_workflow()
     if flow is not None:
@@ -96,7 +98,7 @@ def run(
     if flow is not None:
         run_name = flow.step_name(run_name)
     record = RunRecord(
-        id=uuid.uuid4().hex,
+        id=run_id or uuid.uuid4().hex,
         project=project,
         name=run_name,
         function=functions.import_path(function),
@@ -112,6 +114,11 @@ def run(
         process_started=process_started,
         workflow=None if flow is None else flow.id,
     )
+    record.cache_key = caching.cache_key(record)
+    if cache:
+        reused, record.cache = caching.decide(opened, record)
+        if reused is not None:
+            return record_reuse(opened, caching.hit_record(record, reused))
     opened.records.start_run(record)
     workspace = Workspace(shared=_process_staging(opened.payloads.staging_root()))
     try:
@@ -120,6 +127,27 @@ def run(
         report(None)
         workspace.clear()
     return Run(record, opened)
+
+
+def record_reuse(store: Store, record: RunRecord) -> Run:
+    """Record a run that reuses another's outputs (a cache hit, an earlier step of a rerun): a
+    completed run with the same results and artifacts, no payload copied."""
+    report(f"{record.name}: reusing run {record.cached_from}")
+    try:
+        store.records.start_run(record)
+        record.status, record.ended = COMPLETED, now()
+        store.records.finish_run(
+            record.id,
+            COMPLETED,
+            record.results,
+            list(record.artifacts.values()),
+            None,
+            record.ended,
+            record.versions,
+        )
+    finally:
+        report(None)
+    return Run(store.records.get_run(record.id) or record, store)
 
 
 _STAGING: dict[tuple[int, Path], Path] = {}

@@ -22,6 +22,7 @@ from satchel.tracking.store.records import (
     ERROR,
     RUNNING,
     RunQuery,
+    RunRecord,
     WorkflowRecord,
     workflow_document,
 )
@@ -43,6 +44,8 @@ class Workflow:
         self._store = store
         self._names: dict[str, int] = {}
         self._token: contextvars.Token[Workflow | None] | None = None
+        #: what to record as its report when the `with` block ends (a rerun's reproduction report)
+        self.report_on_exit: dict[str, Any] | None = None
 
     id = property(lambda self: self._record.id, doc="The workflow's id (a string).")
     project = property(lambda self: self._record.project, doc="The project it belongs to.")
@@ -59,10 +62,15 @@ class Workflow:
     @property
     def steps(self) -> list[Any]:
         """Its steps (`satchel.Run`s), in the order they started."""
-        from satchel.tracking.runs import Run, refresh
+        from satchel.tracking.runs import Run
 
-        records = self._store.records.list_runs(RunQuery(workflow=self.id))
-        return [Run(record, self._store) for record in refresh(records, self._store)]
+        return [Run(record, self._store) for record in self.step_records()]
+
+    def step_records(self) -> list[RunRecord]:
+        """The records of its steps, in order (running steps whose process is gone: aborted)."""
+        from satchel.tracking.runs import refresh
+
+        return refresh(self._store.records.list_runs(RunQuery(workflow=self.id)), self._store)
 
     def step(self, name: str) -> Any:
         """The step called `name`; a `SatchelError` names the steps there are."""
@@ -111,7 +119,7 @@ class Workflow:
     ) -> None:
         assert self._token is not None
         _ACTIVE.reset(self._token)
-        self.finish(error)
+        self.finish(error, self.report_on_exit)
 
     def finish(self, error: BaseException | None = None, report: dict[str, Any] | None = None) -> None:
         """Record how it ended: `error` None (completed), an exception, or an interruption."""
@@ -133,7 +141,7 @@ def workflow(
     project: str = "default",
     cache: bool = False,
     *,
-    store: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | Store | None = None,
     rerun_of: str | None = None,
     from_step: str | None = None,
 ) -> Workflow:
@@ -167,7 +175,7 @@ def active() -> Workflow | None:
 
 
 def get_workflow(
-    workflow_id: str, *, project: str | None = None, store: str | os.PathLike[str] | None = None
+    workflow_id: str, *, project: str | None = None, store: str | os.PathLike[str] | Store | None = None
 ) -> Workflow:
     """A recorded workflow by id (a unique prefix will do) or by name (its latest run)."""
     opened = open_store(store)

@@ -55,9 +55,15 @@ def home(store: str | os.PathLike[str] | None = None) -> Path:
 
 
 def open_store(
-    store: str | os.PathLike[str] | None = None, *, records: str | None = None, payloads: str | None = None
+    store: str | os.PathLike[str] | Store | None = None,
+    *,
+    records: str | None = None,
+    payloads: str | None = None,
 ) -> Store:
-    """Open (or reuse) the store at this location; see the module docstring for the rules."""
+    """Open (or reuse) the store at this location; see the module docstring for the rules. An
+    opened `Store` is returned as it is (internal callers pass the store they work in)."""
+    if isinstance(store, Store):
+        return store
     folder = home(store)
     records_url = records or os.environ.get("SATCHEL_RECORDS", "").strip() or f"sqlite:///{folder / DATABASE}"
     payloads_url = payloads or os.environ.get("SATCHEL_PAYLOADS", "").strip() or str(folder)
