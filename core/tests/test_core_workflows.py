@@ -4,9 +4,11 @@ later ones, reads the inputs pinned the first time, and reports what reproduced.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +233,25 @@ def test_a_nondeterministic_step_is_not_reproduced_and_the_command_exits_non_zer
 def test_a_step_recorded_in_another_store_is_refused(store, flow, tmp_path):
     with satchel.workflow("w"), pytest.raises(SatchelError, match="recorded in the workflow's store"):
         satchel.run(flow.prepare, returns=["numbers:file"], store=tmp_path / "elsewhere")
+
+
+def test_a_workflow_whose_process_died_is_recorded_as_aborted(store, flow, tmp_path):
+    script = tmp_path / "dies.py"
+    script.write_text(
+        textwrap.dedent(f"""
+            import os, sys
+            sys.path.insert(0, {str(Path(flow.__file__).parent)!r})
+            import satchel
+            from {flow.__name__} import prepare
+            with satchel.workflow("dies", project="demo") as wf:
+                satchel.run(prepare, returns=["numbers:file"])
+                print(wf.id, flush=True)
+                os._exit(3)
+        """)
+    )
+    env = {**os.environ, "SATCHEL_HOME": str(store)}
+    died = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
+    assert died.returncode == 3, died.stderr
+    flow_record = satchel.get_workflow(died.stdout.strip())
+    assert flow_record.status == "aborted" and "process running it ended" in flow_record.error
+    assert [step.status for step in flow_record.steps] == ["completed"]

@@ -78,10 +78,17 @@ def differences(record: RunRecord, earlier: RunRecord) -> list[dict[str, str]]:
 
 def hit_record(record: RunRecord, source: RunRecord) -> RunRecord:
     """The record of a cache hit: the new run, with the reused run's results and artifacts."""
+    from dataclasses import replace
+
+    from satchel.tracking.uris import ArtifactURI
+
     record.cached_from = source.cached_from or source.id
     record.results = dict(source.results)
     record.versions = dict(source.versions)
-    record.artifacts = dict(source.artifacts)
+    record.artifacts = {
+        key: replace(artifact, uri=str(ArtifactURI(record.project, key, record.id)))
+        for key, artifact in source.artifacts.items()
+    }
     return record
 
 

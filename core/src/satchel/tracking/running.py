@@ -147,7 +147,7 @@ def record_reuse(store: Store, record: RunRecord) -> Run:
         )
     finally:
         report(None)
-    return Run(store.records.get_run(record.id) or record, store)
+    return Run(record, store)
 
 
 _STAGING: dict[tuple[int, Path], Path] = {}
