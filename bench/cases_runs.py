@@ -147,7 +147,11 @@ def _clear_packs(state: _Packs) -> None:
 
 
 def _run_setup(
-    function: Any, returns: Any, params: dict[str, Any] | None = None, tmpfs: bool = False, cache: bool = False
+    function: Any,
+    returns: Any,
+    params: dict[str, Any] | None = None,
+    tmpfs: bool = False,
+    cache: bool = False,
 ) -> Any:
     """`satchel.run(function, ...)` into a store of its own, after a first run (warm); with
     `cache`, every measured run is a cache hit of the first."""

@@ -2,7 +2,7 @@
 
 The public names are these (the tracking ones, `run`, `handler`, `Run`, `load`, `get_run`,
 `list_runs`, `get_or_create_project`, `workflow`, `Workflow`, `get_workflow`, `list_workflows`,
-`rerun` and `Rerun`, are imported on first use), plus the modules
+`rerun`, `Rerun`, `submit` and `StepFuture`, are imported on first use), plus the modules
 `satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads` (the payload toolkit for
 plugin authors) and `satchel.testing` (the conformance kit). Everything else
 (`satchel.packaging`, `satchel.tracking`, `satchel.discovery`, `satchel.cli`) is internal and may
@@ -47,6 +47,8 @@ _TRACKING = {
     "get_workflow": "satchel.tracking.workflows",
     "list_workflows": "satchel.tracking.workflows",
     "rerun": "satchel.tracking.rerunning",
+    "submit": "satchel.tracking.submitting",
+    "StepFuture": "satchel.tracking.submitting",
     "Rerun": "satchel.tracking.rerunning",
 }
 
@@ -95,5 +97,6 @@ __all__ = [
     "load",
     "rerun",
     "run",
+    "submit",
     "workflow",
 ]

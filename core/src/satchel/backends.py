@@ -1,12 +1,18 @@
-"""The interfaces a store backend implements (public, for backend distributions).
+"""The interfaces a store backend or an executor implements (public, for their distributions).
 
 A backend keeps records (projects, runs, artifacts) or payloads somewhere else than the embedded
 store. It is a distribution with an entry point in the group `satchel.stores`, named after the
 URL scheme it serves (`postgresql`, `s3`), pointing at a callable that takes the URL and returns
 a `RecordStore` or a `PayloadStore`. `SATCHEL_RECORDS` / `SATCHEL_PAYLOADS` (or `records=` and
 `payloads=`) choose it; the tracking code uses nothing but these interfaces.
+
+An executor (where `satchel.submit` runs steps) is an `Executor` subclass with `accepts`, named
+by an entry point in the group `satchel.executors` (`EXECUTORS_GROUP`); it runs the `Step` it is
+given with the specification and upstream outcomes, all small JSON-able dicts.
 """
 
+from satchel.tracking.executors import GROUP as EXECUTORS_GROUP
+from satchel.tracking.executors import Executor, Step
 from satchel.tracking.store.opening import GROUP
 from satchel.tracking.store.payloads import PayloadStore
 from satchel.tracking.store.records import (
@@ -25,12 +31,15 @@ __all__ = [
     "ABORTED",
     "COMPLETED",
     "ERROR",
+    "EXECUTORS_GROUP",
     "GROUP",
     "RUNNING",
     "STATUSES",
+    "Executor",
     "PayloadStore",
     "RecordStore",
     "RunQuery",
     "RunRecord",
+    "Step",
     "WorkflowRecord",
 ]

@@ -39,9 +39,12 @@ class Workflow:
     reproduction report); `steps` (the `Run`s, in order) and `step(name)`.
     """
 
-    def __init__(self, record: WorkflowRecord, store: Store) -> None:
+    def __init__(self, record: WorkflowRecord, store: Store, executor: Any = "local") -> None:
         self._record = record
         self._store = store
+        self._executor_spec = executor
+        self._executor: Any = None
+        self._futures: list[Any] = []
         self._names: dict[str, int] = {}
         self._token: contextvars.Token[Workflow | None] | None = None
         #: what to record as its report when the `with` block ends (a rerun's reproduction report)
@@ -91,6 +94,27 @@ class Workflow:
         """The store its steps are recorded in."""
         return self._store
 
+    @property
+    def executor(self) -> Any:
+        """Where `satchel.submit` runs its steps (an `Executor`; made on first use)."""
+        if self._executor is None:
+            from satchel.tracking.executors import executor_for
+
+            self._executor = executor_for(self._executor_spec)
+        return self._executor
+
+    def check_store(self, store: Any) -> None:
+        """A step is recorded in the workflow's store: refuse `store=` naming another one."""
+        if store is not None and open_store(store) is not self._store:
+            raise SatchelError(
+                f"a step of workflow {self.name} is recorded in the workflow's store: drop store= "
+                "from the step, or give it to satchel.workflow"
+            )
+
+    def track(self, future: Any) -> None:
+        """Remember a submitted step: the workflow ends once every one has."""
+        self._futures.append(future)
+
     def step_name(self, name: str) -> str:
         """The name of the next step called `name`: `name`, then `name-2`, `name-3`, ..."""
         count = self._names.get(name, 0) + 1
@@ -119,7 +143,23 @@ class Workflow:
     ) -> None:
         assert self._token is not None
         _ACTIVE.reset(self._token)
+        failed = self._wait_for_steps()
+        if error is None and failed:
+            error = SatchelError(f"steps of workflow {self.name} failed: {'; '.join(failed)}")
+            self.finish(error, self.report_on_exit)
+            raise error
         self.finish(error, self.report_on_exit)
+
+    def _wait_for_steps(self) -> list[str]:
+        """Wait for every submitted step; what stopped each one that failed."""
+        failed = []
+        for future in self._futures:
+            try:
+                future.result()
+            except Exception as problem:  # each is reported, none is lost
+                text = " ".join(str(problem).split())
+                failed.append(f"{future.name}: {type(problem).__name__}" + (f": {text}" if text else ""))
+        return failed
 
     def finish(self, error: BaseException | None = None, report: dict[str, Any] | None = None) -> None:
         """Record how it ended: `error` None (completed), an exception, or an interruption."""
@@ -144,11 +184,15 @@ def workflow(
     store: str | os.PathLike[str] | Store | None = None,
     rerun_of: str | None = None,
     from_step: str | None = None,
+    executor: Any = "local",
 ) -> Workflow:
     """A workflow to run steps in: `with satchel.workflow("nightly", project="demo") as wf:`.
 
-    Every `satchel.run` inside is one of its steps, recorded in its store; `cache=True` makes
-    caching the default of its steps (a step's own `cache=` wins).
+    Every `satchel.run` (and `satchel.submit`) inside is one of its steps, recorded in its store;
+    `cache=True` makes caching the default of its steps (a step's own `cache=` wins).
+    `executor` is where `satchel.submit` runs steps: `"local"` (this process, when submitted),
+    a `dask.distributed.Client` or a `tcp://` scheduler address (with satchel-dask installed);
+    the block ends once every submitted step has, and raises if one failed.
     """
     check_name("workflow", name)
     check_name("project", project)
@@ -166,7 +210,7 @@ def workflow(
         pid=pid,
         process_started=process_started,
     )
-    return Workflow(record, open_store(store))
+    return Workflow(record, open_store(store), executor)
 
 
 def active() -> Workflow | None:
