@@ -167,7 +167,11 @@ def test_a_step_that_fails_in_the_rerun_stops_it_and_the_report_says_so(store, f
     assert train.status == "error" and "IsADirectoryError" in train.error
     assert satchel.get_run(train.run).status == "error"
     assert evaluate.status == "not run" and not outcome.reproduced
-    assert satchel.get_workflow(outcome.workflow.id).status == "completed"
+    assert evaluate.error.startswith("not run: a step it takes inputs from failed (IsADirectoryError")
+    assert evaluate.run is None and [s.name for s in outcome.workflow.steps] == ["prepare", "train"]
+    recorded = satchel.get_workflow(outcome.workflow.id)
+    assert recorded.status == "error" and "train: IsADirectoryError" in recorded.error
+    assert recorded.report["steps"][1]["status"] == "not run"
 
 
 def test_a_script_workflow_is_rerun_from_its_file_in_another_process(store, tmp_path):

@@ -181,3 +181,17 @@ def test_dask_is_imported_only_when_a_step_is_submitted_to_it():
     )
     checked = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert checked.stdout.strip() == "[]"
+
+
+def test_a_workflow_is_rerun_on_the_cluster_from_a_step(cluster, steps, store):
+    client, _ = cluster
+    with satchel.workflow("again", project="dask", executor=client) as original:
+        made = satchel.submit(steps("make"), params={"n": 4}, returns=["numbers:file", "where"])
+        satchel.submit(steps("total"), params={"factor": 3}, inputs={"numbers": made.uri("numbers")},
+                       returns=["total", "pid"])  # fmt: skip
+    outcome = satchel.rerun(original.id, "total", executor=client)
+    (step,) = outcome.steps
+    assert step.outputs["total"] == {"outcome": "reproduced", "was": 18, "now": 18}
+    assert step.outputs["pid"]["now"] != os.getpid()  # executed on a worker again
+    assert [s.name for s in outcome.workflow.steps] == ["make", "total"]
+    assert outcome.workflow.steps[0].cached_from == original.step("make").id

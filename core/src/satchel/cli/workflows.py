@@ -24,6 +24,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         "--from", dest="from_step", default=None, metavar="STEP", help="the first step to execute again"
     )
     rerun.add_argument("--project", default=None, help="where to look for a workflow given by name")
+    rerun.add_argument(
+        "--executor", default="local", metavar="ADDRESS", help="where the steps run: local, or tcp://HOST:PORT"
+    )
     rerun.add_argument("--json", action="store_true", help="print the reproduction report as JSON")
     rerun.set_defaults(handler=_rerun)
 
@@ -61,7 +64,9 @@ def _rerun(args: argparse.Namespace) -> int:
     with activity(f"satchel rerun {args.target}") as reporter:
         token = REPORTER.set(reporter)
         try:
-            outcome = rerun(args.target, args.from_step, project=args.project, store=args.store)
+            outcome = rerun(
+                args.target, args.from_step, project=args.project, store=args.store, executor=args.executor
+            )
         finally:
             REPORTER.reset(token)
     if args.json:

@@ -25,7 +25,7 @@ from satchel.tracking.runs import Run, refresh
 from satchel.tracking.store.opening import Store, open_store
 from satchel.tracking.store.records import COMPLETED, RunRecord
 from satchel.tracking.uris import ArtifactURI, parse_uri
-from satchel.tracking.workflows import Workflow, get_workflow, workflow
+from satchel.tracking.workflows import StepsFailedError, Workflow, get_workflow, workflow
 
 REPRODUCED, DIFFERS, MISSING, NEW = "reproduced", "differs", "missing", "new"
 
@@ -105,10 +105,13 @@ def rerun(
     *,
     project: str | None = None,
     store: str | os.PathLike[str] | None = None,
+    executor: Any = "local",
 ) -> Rerun:
     """Re-execute a workflow (id or name) from `from_step` (default: its first step), or one run
-    (its id), and report which outputs reproduced. Never raises for a step that fails: the
-    report says so; raises `SatchelError` when the target or the step cannot be found or loaded.
+    (its id), and report which outputs reproduced. A step that fails does not raise: the
+    report says so (and the steps that take its outputs are not run); raises `SatchelError`
+    when the target or the step cannot be found. `executor` is where a workflow's steps run
+    (as for `satchel.workflow`).
     """
     opened = open_store(store)
     if opened.records.get_workflow(target) is None:
@@ -118,16 +121,18 @@ def rerun(
                 raise SatchelError(f"{target} is a run, not a workflow: --from STEP is for workflows")
             return _rerun_run(opened, refresh([run_record], opened)[0])
     original = get_workflow(target, project=project, store=opened)
-    return _rerun_workflow(opened, original, from_step)
+    return _rerun_workflow(opened, original, from_step, executor)
 
 
 def _rerun_run(store: Store, original: RunRecord) -> Rerun:
     report = StepReport(original.name, original.id)
-    _execute(store, original, {}, report)
+    future = _submit(store, original, {}, report)
+    if future is not None:
+        _collect(store, original, future, report)
     return Rerun(original.id, None, None, [], [report], store)
 
 
-def _rerun_workflow(store: Store, original: Workflow, from_step: str | None) -> Rerun:
+def _rerun_workflow(store: Store, original: Workflow, from_step: str | None, executor: Any) -> Rerun:
     steps = original.step_records()
     if not steps:
         raise SatchelError(f"workflow {original.name} ({original.id}) has no steps to rerun")
@@ -154,25 +159,29 @@ def _rerun_workflow(store: Store, original: Workflow, from_step: str | None) -> 
         store=store,
         rerun_of=original.id,
         from_step=names[start],
+        executor=executor,
     )
-    made: dict[str, str] = {}  # original run id (and what it reused) -> the run made for it now
-    reports: list[StepReport] = []
-    with new:
-        for step in steps[:start]:
-            reused = _reuse(store, new, step)
-            made[step.id] = reused
-        for step in steps[start:]:
-            report = StepReport(step.name, step.id)
-            reports.append(report)
-            if not _execute(store, step, made, report):
-                break
-            made[step.id] = report.run  # type: ignore[assignment]
-            if step.cached_from:
-                made[step.cached_from] = report.run  # type: ignore[assignment]
-        for step in steps[start + len(reports) :]:
-            reports.append(StepReport(step.name, step.id, status="not run"))
-        outcome = Rerun(original.id, new, names[start], names[:start], reports, store)
-        new.report_on_exit = outcome.to_dict()
+    made: dict[str, Any] = {}  # original run id (and what it reused) -> its run (id) or future now
+    reports = [StepReport(step.name, step.id) for step in steps[start:]]
+    futures: list[Any] = []
+    try:
+        with new:
+            for step in steps[:start]:
+                made[step.id] = _reuse(store, new, step)
+            for step, report in zip(steps[start:], reports):
+                future = _submit(store, step, made, report)
+                futures.append(future)
+                if future is not None:
+                    made[step.id] = future
+                    if step.cached_from:
+                        made[step.cached_from] = future
+            outcome = Rerun(original.id, new, names[start], names[:start], reports, store)
+            for step, report, future in zip(steps[start:], reports, futures):
+                if future is not None:
+                    _collect(store, step, future, report)
+            new.report_on_exit = outcome.to_dict()
+    except StepsFailedError:  # recorded, and said by the report
+        pass
     return outcome
 
 
@@ -203,51 +212,61 @@ def _reuse(store: Store, flow: Workflow, step: RunRecord) -> str:
     return record.id
 
 
-def _execute(store: Store, step: RunRecord, made: dict[str, str], report: StepReport) -> bool:
-    """Run the step again; fill in its report. False when it could not complete."""
-    from satchel.tracking.running import run as run_function
+def _submit(store: Store, step: RunRecord, made: dict[str, Any], report: StepReport) -> Any:
+    """Submit the step again, from its recorded import path; None (and the report says why)
+    when it cannot even be loaded."""
+    from satchel.tracking.submitting import submit
 
     if not step.function:
         report.status, report.error = "error", f"step {step.name} recorded no function to call"
-        return False
+        return None
     try:
         function = functions.load_function(step.function)
     except SatchelError as error:
         report.status = "error"
         report.error = f"{error}; a step must be importable (a module, or a script with a main guard)"
-        return False
+        return None
     report.source_changed = functions.source_hash(function) != step.source_hash
     inputs = {key: _input(key, item, made, report) for key, item in step.inputs.items()}
-    run_id = uuid.uuid4().hex
+    return submit(
+        function,
+        params=step.params,
+        inputs=inputs,
+        returns=step.returns,
+        project=step.project,
+        name=step.name,
+        cache=False,
+        store=store,
+    )
+
+
+def _collect(store: Store, step: RunRecord, future: Any, report: StepReport) -> None:
+    """Wait for the re-executed step and fill in its report."""
     try:
-        new_run = run_function(
-            function,
-            params=step.params,
-            inputs=inputs,
-            returns=step.returns,
-            project=step.project,
-            name=step.name,
-            cache=False,
-            store=store,
-            run_id=run_id,
-        )
-    except Exception as error:  # the step's own failure: recorded as a run in error, reported here
-        if store.records.get_run(run_id) is not None:
-            report.run = run_id
-        report.status, report.error = "error", f"{type(error).__name__}: {' '.join(str(error).split())}"
-        return False
+        new_run = future.result()
+    except Exception as error:  # its own failure, or an input step's: reported, not raised
+        recorded = store.records.get_run(future.run_id)
+        report.run = future.run_id if recorded is not None else None
+        report.status = recorded.status if recorded is not None else "not run"
+        text = " ".join(str(error).split())
+        report.error = f"{type(error).__name__}: {text}" if text else type(error).__name__
+        if recorded is None:
+            report.error = f"not run: a step it takes inputs from failed ({report.error})"
+        return
     report.run, report.status = new_run.id, new_run.status
     report.outputs = _compare(step, new_run)
-    return True
 
 
-def _input(key: str, item: dict[str, Any], made: dict[str, str], report: StepReport) -> str:
+def _input(key: str, item: dict[str, Any], made: dict[str, Any], report: StepReport) -> Any:
     """What to give the re-executed step for one recorded input."""
     if "uri" in item:
         pinned = parse_uri(item["uri"])
-        if pinned.run_id in made:  # made by a step executed again: its new output
-            return str(ArtifactURI(pinned.project, pinned.key, made[pinned.run_id]))
-        return item["uri"]  # made before the step, or outside the workflow: as pinned then
+        now = made.get(pinned.run_id)
+        if isinstance(now, str):  # made by a reused step: the same artifact, recorded again
+            return str(ArtifactURI(pinned.project, pinned.key, now))
+        if now is not None:  # made by a step executed again: its new output, once it exists
+            return now.uri(pinned.key)
+        return item["uri"]  # made outside the workflow: as pinned when the step first ran
     path = item["path"]
     if not os.path.exists(path):
         report.changed_inputs.append(f"{key}: {path} is gone")

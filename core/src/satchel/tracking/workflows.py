@@ -28,6 +28,11 @@ from satchel.tracking.store.records import (
 )
 from satchel.tracking.uris import check_name
 
+
+class StepsFailedError(SatchelError):
+    """Steps submitted in a workflow failed (the block itself ran to its end)."""
+
+
 _ACTIVE: contextvars.ContextVar[Workflow | None] = contextvars.ContextVar("satchel_workflow", default=None)
 
 
@@ -145,7 +150,7 @@ class Workflow:
         _ACTIVE.reset(self._token)
         failed = self._wait_for_steps()
         if error is None and failed:
-            error = SatchelError(f"steps of workflow {self.name} failed: {'; '.join(failed)}")
+            error = StepsFailedError(f"steps of workflow {self.name} failed: {'; '.join(failed)}")
             self.finish(error, self.report_on_exit)
             raise error
         self.finish(error, self.report_on_exit)
