@@ -124,6 +124,9 @@ def _print_run(run: Any) -> None:
     echo(f"  started   {run.started}   ended {run.ended or '-'}   ({_duration(run.started, run.ended)})")
     if run.error:
         echo(f"  error     {run.error}")
+    if run.origin:  # imported (satchel import): where from
+        o = run.origin
+        echo(f"  imported  from run {o['run']} of project {o['project']} ({o['bundle']}, {o['imported']})")
     if run.params:
         echo("  params    " + ", ".join(f"{k}={v!r}" for k, v in run.params.items()))
     for key, item in run.inputs.items():
