@@ -276,6 +276,7 @@ def test_a_damaged_bundle_is_refused_and_nothing_is_added(job, damage, expected)
         bad.write_text("hello")
     failed = satchel(job, "B", "import", str(bad), "--project", "copy", check=False)
     assert failed.returncode == 1 and re.search(expected, failed.stderr), failed.stderr
+    assert failed.stderr.rstrip().endswith("; nothing was added")
     assert runs_of(job, "B") == []
     assert json.loads(satchel(job, "B", "artifacts", "--json").stdout) == []
     assert payload_files(job, "B") == []

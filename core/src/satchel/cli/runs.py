@@ -126,7 +126,8 @@ def _print_run(run: Any) -> None:
         echo(f"  error     {run.error}")
     if run.origin:  # imported (satchel import): where from
         o = run.origin
-        echo(f"  imported  from run {o['run']} of project {o['project']} ({o['bundle']}, {o['imported']})")
+        where = f"({o.get('bundle')}, {o.get('imported')})"
+        echo(f"  imported  from run {o.get('run')} of project {o.get('project')} {where}")
     if run.params:
         echo("  params    " + ", ".join(f"{k}={v!r}" for k, v in run.params.items()))
     for key, item in run.inputs.items():

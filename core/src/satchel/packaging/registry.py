@@ -262,8 +262,8 @@ class Registry:
             return record
         if not item.trusted:
             raise UnpackingError(
-                f"artifact {item.key!r} was packed by {name}, which is not collected here: "
-                f"{install_advice(item)}. It is not trusted, so its packager is not imported by name"
+                f"artifact {item.key!r} was packed by {name}, which is not collected here, and "
+                f"it is not trusted, so its packager is not imported: {install_advice(item)}"
             )
         try:
             cls = resolve_dotted(name, import_modules=True)

@@ -131,9 +131,11 @@ def import_bundle(
     path = Path(file)
     opened = open_store(store)
     with _scratch(opened) as scratch:
-        manifest, payloads = read_bundle(path, scratch)
         try:
+            manifest, payloads = read_bundle(path, scratch)
             runs, workflow, uris = _records(manifest, payloads, project, trust, path.name)
+        except SatchelError as error:
+            raise type(error)(f"{error}; nothing was added") from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise SatchelError(
                 f"bundle {path.name}: its manifest is malformed ({type(error).__name__}: {error}); "
@@ -202,8 +204,11 @@ def _records(
         artifacts = {}
         for key, entry in document["artifacts"].items():
             check_name("artifact", key)
-            if entry["hash"] not in payloads or entry["key"] != key:
+            listed = manifest["payloads"].get(entry["hash"]) if entry["hash"] in payloads else None
+            if listed is None or entry["key"] != key:
                 raise SatchelError(f"bundle {bundle}: artifact {key!r} names no payload of the bundle")
+            if entry["size"] != listed["size"]:
+                raise SatchelError(f"bundle {bundle}: artifact {key!r} records another size than its payload")
             uri = str(ArtifactURI(target, key, run_id))
             fields = {name: entry[name] for name in ("kind", "packager", "object_type", "hash", "size")}
             artifacts[key] = Artifact(
