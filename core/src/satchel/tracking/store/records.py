@@ -186,14 +186,13 @@ class RecordStore(ABC):
         workflow they are steps of; a backend should do it in one transaction (this default
         does not). Their payloads are already stored."""
         if workflow is not None:
+            ended = workflow.ended or workflow.started
             self.start_workflow(workflow)
-            self.finish_workflow(workflow.id, workflow.status, workflow.ended or workflow.started,
-                                 workflow.error, workflow.report)  # fmt: skip
+            self.finish_workflow(workflow.id, workflow.status, ended, workflow.error, workflow.report)
         for run in runs:
-            artifacts = list(run.artifacts.values())
+            artifacts, ended = list(run.artifacts.values()), run.ended or run.started
             self.start_run(run)
-            self.finish_run(run.id, run.status, run.results, artifacts, run.error, run.ended or run.started,
-                            run.versions)  # fmt: skip
+            self.finish_run(run.id, run.status, run.results, artifacts, run.error, ended, run.versions)
 
     @abstractmethod
     def get_run(self, run_id: str) -> RunRecord | None:
