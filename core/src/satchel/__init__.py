@@ -2,9 +2,9 @@
 
 The public names are these (the tracking ones, `run`, `handler`, `Run`, `load`, `get_run`,
 `list_runs`, `get_or_create_project`, `workflow`, `Workflow`, `get_workflow`, `list_workflows`,
-`rerun`, `Rerun`, `submit` and `StepFuture`, are imported on first use), plus the modules
-`satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads` (the payload toolkit for
-plugin authors) and `satchel.testing` (the conformance kit). Everything else
+`rerun`, `Rerun`, `submit`, `StepFuture`, `export` and `import_bundle`, are imported on first
+use), plus the modules `satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads`
+(the payload toolkit for plugin authors) and `satchel.testing` (the conformance kit). Everything else
 (`satchel.packaging`, `satchel.tracking`, `satchel.discovery`, `satchel.cli`) is internal and may
 change in any release.
 """
@@ -47,9 +47,11 @@ _TRACKING = {
     "get_workflow": "satchel.tracking.workflows",
     "list_workflows": "satchel.tracking.workflows",
     "rerun": "satchel.tracking.rerunning",
+    "Rerun": "satchel.tracking.rerunning",
     "submit": "satchel.tracking.submitting",
     "StepFuture": "satchel.tracking.submitting",
-    "Rerun": "satchel.tracking.rerunning",
+    "export": "satchel.tracking.transfer",
+    "import_bundle": "satchel.tracking.transfer",
 }
 
 
@@ -84,14 +86,17 @@ __all__ = [
     "SatchelError",
     "SatchelPluginWarning",
     "SatchelWarning",
+    "StepFuture",
     "UnpackingError",
     "Workflow",
     "__version__",
     "explain",
+    "export",
     "get_or_create_project",
     "get_run",
     "get_workflow",
     "handler",
+    "import_bundle",
     "list_runs",
     "list_workflows",
     "load",

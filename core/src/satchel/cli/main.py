@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from satchel._version import __version__
-from satchel.cli import artifacts, new_plugin, plugins, runs, workflows
+from satchel.cli import artifacts, new_plugin, plugins, runs, transfer, workflows
 from satchel.errors import PackagerCollectionError, SatchelError
 
 #: The modules that add commands, in the order `satchel --help` lists them.
-COMMAND_MODULES = (runs, workflows, artifacts, plugins, new_plugin)
+COMMAND_MODULES = (runs, workflows, artifacts, transfer, plugins, new_plugin)
 
 
 class UsageError(SatchelError):

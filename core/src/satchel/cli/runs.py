@@ -141,6 +141,10 @@ def _print_run(run: Any) -> None:
     if run.workflow:
         echo(f"  workflow  {run.workflow}")
     _print_cache(run)
+    if run.origin:  # imported (satchel import): where from
+        o = run.origin
+        where = f"({o.get('bundle')}, {o.get('imported')})"
+        echo(f"  imported  from run {o.get('run')} of project {o.get('project')} {where}")
     if run.params:
         echo("  params    " + ", ".join(f"{k}={v!r}" for k, v in run.params.items()))
     for key, item in run.inputs.items():

@@ -108,7 +108,8 @@ class Artifact:
         if not self.trusted:
             raise UnpackingError(
                 f"artifact {self.key!r} is not trusted, so it is never unpickled "
-                "(a pickle can run any code); trust it first if you know where it came from"
+                "(a pickle can run any code); if you know where it came from, trust it first: "
+                f"satchel trust {self.uri or 'URI'}"
             )
         self.verify()
 
