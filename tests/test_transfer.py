@@ -202,7 +202,9 @@ def test_a_workflow_moves_whole_and_its_steps_keep_their_order(job):
     assert (first["name"], second["name"]) == ("prepare", "train")
     assert first["workflow"] == second["workflow"] and first["workflow"] != flow_id
     assert second["results"] == {"result": {"total": 12.0}}
-    assert second["inputs"]["table"]["uri"].startswith("store://demo/table@")  # as recorded at the source
+    # the step made the input in the bundle: it points at the imported step's table now
+    assert second["inputs"]["table"]["uri"] == first["artifacts"]["table"]["uri"]
+    assert second["inputs"]["table"]["exported_as"].startswith("store://demo/table@")
     assert {first["origin"]["workflow"], second["origin"]["workflow"]} == {flow_id}
     code = "import json, satchel; print(json.dumps([w.to_dict() for w in satchel.list_workflows()]))"
     listed = subprocess.run(
@@ -213,6 +215,13 @@ def test_a_workflow_moves_whole_and_its_steps_keep_their_order(job):
     assert [(f["name"], f["project"], [s["name"] for s in f["steps"]]) for f in flows] == [
         ("nightly", "copy", ["prepare", "train"])
     ]
+    # and the moved workflow reruns in its new store, reading what it brought
+    command = ["--store", str(job / "B"), "rerun", flows[0]["id"], "--from", "train"]
+    rerun = subprocess.run(
+        [sys.executable, "-m", "satchel", *command], cwd=job, env=env, capture_output=True, text=True
+    )
+    assert rerun.returncode == 0, rerun.stderr + rerun.stdout
+    assert "reused (not executed): prepare" in rerun.stdout and "step train: reproduced" in rerun.stdout
 
 
 def test_another_project_of_the_same_store_shares_the_payloads(job):

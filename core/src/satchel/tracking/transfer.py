@@ -197,8 +197,9 @@ def _records(
         check_name("project", workflow.project)
     runs: list[RunRecord] = []
     uris: dict[str, str] = {}
+    new_ids = {document["id"]: uuid.uuid4().hex for document in manifest["runs"]}
     for document in manifest["runs"]:
-        run_id = uuid.uuid4().hex
+        run_id = new_ids[document["id"]]
         target = project or document["project"]
         check_name("project", target)
         artifacts = {}
@@ -224,7 +225,7 @@ def _records(
                 function=document["function"],
                 source_hash=document["source_hash"],
                 params=dict(document["params"]),
-                inputs=dict(document["inputs"]),
+                inputs=_inputs(document["inputs"], manifest["runs"], new_ids, project),
                 returns=document.get("returns"),
                 status=document["status"],
                 started=document["started"],
@@ -249,6 +250,22 @@ def _records(
             )
         )
     return runs, workflow, uris
+
+
+def _inputs(
+    inputs: dict[str, Any], documents: list[dict[str, Any]], new_ids: dict[str, str], project: str | None
+) -> dict[str, Any]:
+    """A run's inputs, those made by a run of the bundle pointing at its new record (so that a
+    workflow's steps still say which step made each input); the others as recorded."""
+    logged = {(d["id"], key) for d in documents for key in d["artifacts"]}
+    rewritten = {}
+    for key, item in inputs.items():
+        pinned = parse_uri(item["uri"]) if "uri" in item else None
+        if pinned is not None and (pinned.run_id, pinned.key) in logged:
+            moved = ArtifactURI(project or pinned.project, pinned.key, new_ids[str(pinned.run_id)])
+            item = {**item, "uri": str(moved), "exported_as": item["uri"]}
+        rewritten[key] = dict(item)
+    return rewritten
 
 
 @contextmanager
