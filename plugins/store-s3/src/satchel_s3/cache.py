@@ -30,6 +30,11 @@ def default_root() -> Path:
     return Path(base).absolute() / "satchel" / "s3"
 
 
+def archive_beside(path: Path) -> Path:
+    """Where a folder payload's archive is downloaded, beside the folder it is extracted to."""
+    return path.with_name(path.name + ".tar")
+
+
 class PayloadCache:
     """Verified copies of stored payloads, named by digest."""
 
@@ -70,7 +75,7 @@ class PayloadCache:
                 if not target.exists():  # not a concurrent download of the same payload
                     raise
         finally:
-            for leftover in (scratch, *scratch.parent.glob(f"{scratch.name}*")):
+            for leftover in (scratch, archive_beside(scratch)):
                 remove_payload(leftover)
         return target
 

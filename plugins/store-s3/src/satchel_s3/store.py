@@ -20,7 +20,7 @@ from satchel.backends import PayloadStore
 from satchel.errors import SatchelError, UnpackingError
 from satchel.payloads import hash_path, pack_path, remove_payload, unpack_path
 from satchel_s3 import transfer
-from satchel_s3.cache import PayloadCache
+from satchel_s3.cache import PayloadCache, archive_beside
 
 #: The object metadata saying what a payload is (`file` or `folder`).
 KIND = "satchel-payload"
@@ -157,7 +157,7 @@ class S3Payloads(PayloadStore):
         try:
             return hash_path(self._write(result, scratch, digest)[0])[0]
         finally:
-            for leftover in (scratch, scratch.with_name(scratch.name + ".tar")):
+            for leftover in (scratch, archive_beside(scratch)):
                 remove_payload(leftover)
 
     # -- reading -------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ class S3Payloads(PayloadStore):
         description = f"download {digest[7:19]}"
         if result.attributes.get(KIND) != "folder":
             return scratch, transfer.download(result, scratch, description)
-        archive = scratch.with_name(scratch.name + ".tar")
+        archive = archive_beside(scratch)
         transfer.download(result, archive, description)
         try:
             extracted = unpack_path(
