@@ -196,3 +196,25 @@ def test_a_progress_bar_is_drawn_on_a_terminal_only():
     with transfer.progress(1 << 10, "upload small", small) as bar:
         bar.advance(1 << 10)
     assert small.getvalue() == ""  # too small to be worth a bar
+
+
+def test_a_folder_object_that_is_no_archive_is_reported_damaged(bucket):
+    store = S3Payloads(bucket.url)
+    folder = store.staging_root() / "tree"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    digest = hash_path(folder)[0]
+    store.put(folder, digest)
+    bucket.overwrite(bucket.keys()[0], b"not a tar archive at all")
+    assert store.verify(digest).startswith("unreadable (")
+    with pytest.raises(UnpackingError):
+        store.local_path(digest)
+    assert [p for p in bucket.cache.rglob("*") if not p.is_dir()] == []
+
+
+def test_client_errors_are_one_line(bucket):
+    store = S3Payloads(f"s3://{bucket.name}-absent/p")
+    source, digest = stage(store, "x.bin", b"x")
+    with pytest.raises(SatchelError) as caught:
+        store.put(source, digest)
+    assert "\n" not in str(caught.value) and "check the bucket exists" in str(caught.value)

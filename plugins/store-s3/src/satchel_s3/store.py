@@ -108,7 +108,7 @@ class S3Payloads(PayloadStore):
         key = self.key_of(digest)
         try:
             if source.is_dir():
-                archive, _ = pack_path(_Scratch(source), source, key, _ARCHIVE_FORMAT)
+                archive, _ = pack_path(_Scratch(source), source, digest, _ARCHIVE_FORMAT)
                 try:
                     self._upload(key, archive, "folder", digest)
                 finally:
@@ -124,7 +124,10 @@ class S3Payloads(PayloadStore):
         try:
             transfer.upload(self.store, key, path, attributes, f"upload {digest[7:19]}")
         except transfer.FAILURES as error:
-            raise SatchelError(f"cannot store {digest} at {self.location(digest)}: {error}") from error
+            raise SatchelError(
+                f"cannot store {digest} at {self.location(digest)}: {transfer.brief(error)}; check "
+                "the bucket exists and the AWS_* variables (credentials, AWS_ENDPOINT_URL)"
+            ) from error
 
     def exists(self, digest: str) -> bool:
         """Whether the object of `digest` is in the bucket (one HEAD request)."""
@@ -156,6 +159,8 @@ class S3Payloads(PayloadStore):
         scratch = self.cache.scratch()
         try:
             return hash_path(self._write(result, scratch, digest)[0])[0]
+        except UnpackingError as error:  # not a readable archive: damaged, whatever it holds
+            return f"unreadable ({error})"
         finally:
             for leftover in (scratch, archive_beside(scratch)):
                 remove_payload(leftover)
@@ -166,7 +171,7 @@ class S3Payloads(PayloadStore):
         try:
             return transfer.open_object(self.store, self.key_of(digest))
         except transfer.FAILURES as error:
-            raise UnpackingError(f"cannot read {self.location(digest)}: {error}") from error
+            raise UnpackingError(f"cannot read {self.location(digest)}: {transfer.brief(error)}") from error
 
     def _write(self, result: Any, scratch: Path, digest: str) -> tuple[Path, str | None]:
         """The object written at `scratch`: the file (and the digest of its bytes, hashed on the

@@ -87,6 +87,13 @@ def _chunks(source: Path, advance: Callable[[int], None]) -> Iterator[bytes]:
             yield chunk
 
 
+def brief(error: BaseException) -> str:
+    """The first line of a client error (obstore appends its whole debug chain)."""
+    text = str(error).strip().splitlines()
+    line = text[0] if text else type(error).__name__
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
 def exists(store: Any, key: str) -> bool:
     """Whether an object is at `key` (one HEAD request)."""
     try:
