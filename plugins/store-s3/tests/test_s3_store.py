@@ -218,3 +218,20 @@ def test_client_errors_are_one_line(bucket):
     with pytest.raises(SatchelError) as caught:
         store.put(source, digest)
     assert "\n" not in str(caught.value) and "check the bucket exists" in str(caught.value)
+
+
+def test_big_payloads_put_at_once_from_threads_leave_one_whole_object(bucket, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(transfer, "SINGLE_PUT_LIMIT", 1 << 20)
+    monkeypatch.setattr(transfer, "CHUNK_SIZE", 5 << 20)
+    store = S3Payloads(bucket.url)
+    data = os.urandom(6 << 20)
+    staged = [stage(store, f"big-{n}.bin", data) for n in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda item: store.put(*item), staged))
+    digest = staged[0][1]
+    assert len(bucket.keys()) == 1 and store.verify(digest) == digest
+    intruder, _ = stage(store, "intruder.bin", os.urandom(6 << 20))
+    store.put(intruder, digest)  # a stored digest is never replaced, multipart or not
+    assert store.verify(digest) == digest

@@ -48,7 +48,8 @@ class PayloadCache:
     def scratch(self) -> Path:
         """A new unique path in the cache's partial folder (same filesystem: renames work)."""
         folder = self.root / PARTIAL
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():  # once, or again after a clear
+            folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{os.getpid()}-{uuid.uuid4().hex}"
 
     def fill(self, digest: str, fetch: Callable[[Path], tuple[Path, str | None]], where: str) -> Path:
