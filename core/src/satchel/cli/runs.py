@@ -104,11 +104,12 @@ def _show(args: argparse.Namespace) -> int:
     from satchel.tracking.uris import is_uri
 
     if is_uri(args.what):
-        artifact = find(open_store(args.store), args.what)
+        store = open_store(args.store)
+        artifact = find(store, args.what)
         if args.json:
             echo_json(artifact.to_dict())
         else:
-            _print_artifact(artifact)
+            _print_artifact(artifact, store.payloads)
         return 0
     opened = open_store(args.store)
     if opened.records.get_run(args.what) is None:  # not a run: a workflow, by id or name
@@ -175,7 +176,7 @@ def _print_cache(run: Any) -> None:
             echo(f"              {part['part']}: {part['detail']}")
 
 
-def _print_artifact(artifact: Any) -> None:
+def _print_artifact(artifact: Any, payloads: Any) -> None:
     echo(f"artifact {artifact.uri}")
     for label, value in (
         ("kind", artifact.kind),
@@ -185,7 +186,7 @@ def _print_artifact(artifact: Any) -> None:
         ("hash", artifact.hash),
         ("trusted", "yes" if artifact.trusted else "no (never unpickled; satchel trust URI)"),
         ("created", artifact.created),
-        ("payload", artifact.path),
+        ("payload", artifact.path or (payloads.location(artifact.hash) if artifact.hash else None)),
     ):
         echo(f"  {label:<14}{value}")
     if artifact.instructions:

@@ -33,7 +33,7 @@ from satchel.payloads.json_values import is_json_value
 from satchel.tracking import caching, functions
 from satchel.tracking.activity import report
 from satchel.tracking.handler import as_hint_list, spec_of
-from satchel.tracking.inputs import Input, resolve_inputs
+from satchel.tracking.inputs import Input, resolve_inputs, with_payload
 from satchel.tracking.packagers import registry_for
 from satchel.tracking.processes import this_process
 from satchel.tracking.runs import Run
@@ -316,7 +316,7 @@ def _store_outputs(store: Store, record: RunRecord, outputs: list[Any]) -> tuple
             continue
         assert output.path is not None and output.hash is not None
         store.payloads.put(Path(output.path), output.hash)
-        output.path = str(store.payloads.local_path(output.hash))
+        with_payload(store, output)  # the staged file is gone: read it from the store
         output.uri = str(ArtifactURI(record.project, output.key, record.id))
         record.artifacts[output.key] = output
         record.versions.update(output.versions)
