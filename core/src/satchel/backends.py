@@ -5,9 +5,12 @@ store. It is a distribution with an entry point in the group `satchel.stores`, n
 URL scheme it serves (`postgresql`, `s3`), pointing at a callable that takes the URL and returns
 a `RecordStore` or a `PayloadStore`. `SATCHEL_RECORDS` / `SATCHEL_PAYLOADS` (or `records=` and
 `payloads=`) choose it; the tracking code uses nothing but these interfaces.
+
+`open_store` opens the store a location names (the same rules as `satchel.run`), for tools that
+read records and payloads directly (`satchel-ui`); `run_document` is a run's JSON shape.
 """
 
-from satchel.tracking.store.opening import GROUP
+from satchel.tracking.store.opening import GROUP, Store, open_store
 from satchel.tracking.store.payloads import PayloadStore
 from satchel.tracking.store.records import (
     ABORTED,
@@ -18,6 +21,7 @@ from satchel.tracking.store.records import (
     RecordStore,
     RunQuery,
     RunRecord,
+    run_document,
 )
 
 __all__ = [
@@ -31,4 +35,7 @@ __all__ = [
     "RecordStore",
     "RunQuery",
     "RunRecord",
+    "Store",
+    "open_store",
+    "run_document",
 ]
