@@ -22,7 +22,8 @@ def big_server(tmp_path_factory, request):
     for i in range(RUNS):
         records.start_run(
             RunRecord(
-                id=uuid.uuid4().hex, project="bulk", name=f"step{i % 7}", function="bulk:step", source_hash=None,
+                id=uuid.uuid4().hex, project="bulk", name=f"step{i % 7}", function="bulk:step",
+                source_hash=None,
                 params={"i": i}, inputs={}, returns=["x"], status=COMPLETED,
                 started=f"2026-01-01T00:{i // 6000:02d}:{i // 100 % 60:02d}.{i:06d}+00:00",
                 ended=f"2026-01-01T01:00:00.{i:06d}+00:00", versions={}, results={"x": i * 0.5},

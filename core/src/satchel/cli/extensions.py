@@ -45,7 +45,8 @@ def add_plugin_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                 commands,
                 common,
                 entry.name,
-                f"the command {entry.name!r} of {entry.distribution} {entry.version} failed to load: {reason}",
+                f"the command {entry.name!r} of {entry.distribution} {entry.version} failed to load: "
+                f"{reason}",
             )
         added |= set(commands.choices)
     for name, (distribution, what) in KNOWN.items():
@@ -55,7 +56,7 @@ def add_plugin_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                 common,
                 name,
                 f"'satchel {name}' ({what}) is in the distribution {distribution}: "
-                f"pip install {distribution} (or \"satchel[all]\")",
+                f'pip install {distribution} (or "satchel[all]")',
             )
 
 

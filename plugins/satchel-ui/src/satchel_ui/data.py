@@ -89,7 +89,7 @@ class StoreView:
 
     # -- runs ----------------------------------------------------------------------------------
 
-    def runs(self, filters: Filters = Filters()) -> list[dict[str, Any]]:  # noqa: B008 - frozen
+    def runs(self, filters: Filters = Filters()) -> list[dict[str, Any]]:
         """The matching runs as documents, oldest first."""
         satchel.list_runs(status="running", store=self.location)  # aborted runs noticed first
         query = RunQuery(filters.project or None, filters.status or None, None, filters.workflow or None)

@@ -36,9 +36,12 @@ def export_site(folder: str | os.PathLike[str], store: str | os.PathLike[str] | 
         _write(target / links.workflow(workflow.id), site.workflow_page(workflow.id) or "")
     for key in sorted({k for run in runs for k, v in run["results"].items() if is_number(v)}):
         _write(target / f"chart-{file_id(key)}.html", site.chart_page(key))
-    _write(target / "compare.html", site.env.get_template("compare_static.html").render(
-        links=links, version=_version(), static_site=True, runs=[_comparable(run, links) for run in runs]
-    ))
+    _write(
+        target / "compare.html",
+        site.env.get_template("compare_static.html").render(
+            links=links, version=_version(), static_site=True, runs=[_comparable(run, links) for run in runs]
+        ),
+    )
     for name, body in static_files().items():
         (target / "static" / name).write_bytes(body)
     return target / "index.html"

@@ -77,12 +77,33 @@ def build(workflow: Workflow, run_link: Link) -> tuple[list[Node], list[tuple[st
         if run.get("cached_from"):
             marks.append("cached")
             detail = f"cached from {run['cached_from'][:8]}"
-        place(Node(run["id"], str(run["name"]), detail, "step", 2 * layer[run["id"]], 0, run_link(run["id"]), marks))
+        place(
+            Node(
+                run["id"],
+                str(run["name"]),
+                detail,
+                "step",
+                2 * layer[run["id"]],
+                0,
+                run_link(run["id"]),
+                marks,
+            )
+        )
     for run in steps:
         for node_id, key in _made(run):
             artifact = run["artifacts"][key]
             detail = str(artifact.get("object_type") or artifact.get("kind") or "")
-            place(Node(node_id, key, detail, "artifact", 2 * layer[run["id"]] + 1, 0, run_link(run["id"]) + f"#artifact-{key}"))
+            place(
+                Node(
+                    node_id,
+                    key,
+                    detail,
+                    "artifact",
+                    2 * layer[run["id"]] + 1,
+                    0,
+                    run_link(run["id"]) + f"#artifact-{key}",
+                )
+            )
             edges.append((run["id"], node_id))
     return nodes, edges
 

@@ -12,7 +12,16 @@ from markupsafe import Markup
 
 import satchel
 from satchel_ui import graph, previews, svg
-from satchel_ui.data import COLUMNS, Filters, StoreView, duration, is_number, parse_uri, result_columns, sort_runs
+from satchel_ui.data import (
+    COLUMNS,
+    Filters,
+    StoreView,
+    duration,
+    is_number,
+    parse_uri,
+    result_columns,
+    sort_runs,
+)
 from satchel_ui.links import ServerLinks
 
 PER_PAGE = 50
@@ -272,7 +281,10 @@ def compare(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "title": "Artifact hashes",
             "rows": rows(lambda run: {k: a.get("hash") for k, a in run["artifacts"].items()}),
         },
-        {"title": "Function", "rows": rows(lambda run: {"function": run["function"], "source": run["source_hash"]})},
+        {
+            "title": "Function",
+            "rows": rows(lambda run: {"function": run["function"], "source": run["source_hash"]}),
+        },
     ]
 
 

@@ -91,11 +91,11 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "satchel-ui"
     protocol_version = "HTTP/1.0"  # one response per connection, then closed
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server naming
+    def do_GET(self) -> None:
         """Send a page."""
         self._respond(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         """Send a page's headers only."""
         self._respond(send_body=False)
 
@@ -105,22 +105,35 @@ class Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def _refuse(self) -> None:
-        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"405: read-only (GET and HEAD only)\n", "text/plain", True,
-                   extra={"Allow": "GET, HEAD"})
+        self._send(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            b"405: read-only (GET and HEAD only)\n",
+            "text/plain",
+            True,
+            extra={"Allow": "GET, HEAD"},
+        )
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal shows the URL, not each request."""
 
     def _respond(self, send_body: bool) -> None:
         if self.server.loopback and not self._host_is_loopback():
-            self._send(HTTPStatus.BAD_REQUEST, b"400: this server answers only to a loopback host name\n",
-                       "text/plain", send_body)
+            self._send(
+                HTTPStatus.BAD_REQUEST,
+                b"400: this server answers only to a loopback host name\n",
+                "text/plain",
+                send_body,
+            )
             return
         try:
             status, body, content_type = self._route()
         except Exception as problem:  # a page that fails is a 500, and the server goes on
             print(f"satchel ui: {type(problem).__name__}: {problem}", file=sys.stderr)
-            status, body, content_type = HTTPStatus.INTERNAL_SERVER_ERROR, b"500: the page failed\n", "text/plain"
+            status, body, content_type = (
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                b"500: the page failed\n",
+                "text/plain",
+            )
         self._send(status, body, content_type, send_body)
 
     def _host_is_loopback(self) -> bool:
@@ -161,8 +174,13 @@ class Handler(BaseHTTPRequestHandler):
 
         filters = Filters(one("project"), one("status"), one("name"), one("workflow"))
         if name == "runs":
-            return site.runs_page(filters, one("sort", "started"), one("order", "desc"), number("page", 1),
-                                  number("per", PER_PAGE))
+            return site.runs_page(
+                filters,
+                one("sort", "started"),
+                one("order", "desc"),
+                number("page", 1),
+                number("per", PER_PAGE),
+            )
         if name == "run":
             return site.run_page(groups[0])
         if name == "verify":
@@ -177,10 +195,18 @@ class Handler(BaseHTTPRequestHandler):
             return site.chart_page(one("key"), filters) if one("key") else None
         return None
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str, send_body: bool,
-              extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        content_type: str,
+        send_body: bool,
+        extra: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", content_type if "charset" in content_type else content_type + "; charset=utf-8")
+        self.send_header(
+            "Content-Type", content_type if "charset" in content_type else content_type + "; charset=utf-8"
+        )
         self.send_header("Content-Length", str(len(body)))
         for header, value in {**SECURITY_HEADERS, **(extra or {})}.items():
             self.send_header(header, value)

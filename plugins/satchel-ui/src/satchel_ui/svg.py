@@ -39,11 +39,13 @@ def line_chart(
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
         f'<text class="chart-title" x="{left}" y="18">{escape(title)}</text>',
         f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}"/>',
-        f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}"/>',
+        f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - right}" '
+        f'y2="{height - bottom}"/>',
     ]
     for tick in (low, (low + high) / 2, high):
         parts.append(
-            f'<text class="tick" x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{_number(tick)}</text>'
+            f'<text class="tick" x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">'
+            f"{_number(tick)}</text>"
         )
     line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
     parts.append(f'<polyline class="series" points="{line}"/>')
@@ -142,7 +144,8 @@ def graph(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], title: str) -
         box = (
             f'<g class="{escape(classes)}" data-node="{escape(node.id)}">'
             f"<title>{escape(node.label)} {escape(node.detail)}</title>"
-            f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="{6 if node.kind != "artifact" else 16}"/>'
+            f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" '
+            f'rx="{6 if node.kind != "artifact" else 16}"/>'
             f'<text class="label" x="{x + 10}" y="{y + 19}">{escape(_fit(node.label, 22))}</text>'
             f'<text class="detail" x="{x + 10}" y="{y + 36}">{escape(_fit(node.detail, 28))}</text></g>'
         )
