@@ -65,3 +65,25 @@ def test_a_damaged_payload_is_reported_by_verify(tmp_path):
     assert '<span class="verify bad">damaged (now blake3:' in page
     payload.unlink()
     assert '<span class="verify bad">missing</span>' in Site(StoreView(store)).verify_page(run.id)
+
+
+def test_a_cache_miss_says_which_parts_of_the_key_differed(ui_store, monkeypatch):
+    view = StoreView(ui_store.path)
+    document = view.run(ui_store.train_again)
+    document["cache"] = {"miss": ["params", "inputs.weights"], "nearest": ui_store.train}
+    document["origin"] = {"store": "elsewhere", "run": "abc"}
+    monkeypatch.setattr(view, "run", lambda run_id: document if run_id == document["id"] else None)
+    page = Site(view).run_page(document["id"])
+    assert '<code class="differs">params</code> <code class="differs">inputs.weights</code>' in page
+    assert f'<a href="/runs/{ui_store.train}">{ui_store.train[:8]}</a>' in page
+    assert "imported from" in page and "elsewhere" in page
+
+
+def test_the_graph_escapes_names(ui_store):
+    from satchel_ui.data import Workflow
+    from satchel_ui.graph import draw
+
+    view = StoreView(ui_store.path)
+    step = dict(view.run(ui_store.escaped), workflow="w")
+    drawing = str(draw(Workflow("w", [step]), lambda run_id: f"/runs/{run_id}"))
+    assert ui_store.xss not in drawing and "&lt;script&gt;" in drawing
