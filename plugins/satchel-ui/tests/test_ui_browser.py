@@ -165,6 +165,7 @@ def test_the_static_export_opens_from_file_with_the_same_runs(page, ui_store, tm
     page.locator("#compare-button").click()
     page.wait_for_url("**/compare.html?**")
     assert page.locator('tr.differs[data-key="lr"]').is_visible()
+    assert len(page.locator("#charts svg.chart polyline.series").first.get_attribute("points").split()) == 2
     page.locator("a", has_text="train").first.click()
     page.wait_for_url("**/run-*.html")
     assert page.locator("#run-name").inner_text() == "train"
