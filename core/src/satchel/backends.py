@@ -9,11 +9,14 @@ a `RecordStore` or a `PayloadStore`. `SATCHEL_RECORDS` / `SATCHEL_PAYLOADS` (or 
 An executor (where `satchel.submit` runs steps) is an `Executor` subclass with `accepts`, named
 by an entry point in the group `satchel.executors` (`EXECUTORS_GROUP`); it runs the `Step` it is
 given with the specification and upstream outcomes, all small JSON-able dicts.
+
+`open_store` opens the store a location names (the same rules as `satchel.run`), for tools that
+read records and payloads directly (`satchel-ui`); `run_document` is a run's JSON shape.
 """
 
 from satchel.tracking.executors import GROUP as EXECUTORS_GROUP
 from satchel.tracking.executors import Executor, Step
-from satchel.tracking.store.opening import GROUP
+from satchel.tracking.store.opening import GROUP, Store, open_store
 from satchel.tracking.store.payloads import PayloadStore
 from satchel.tracking.store.records import (
     ABORTED,
@@ -25,6 +28,7 @@ from satchel.tracking.store.records import (
     RunQuery,
     RunRecord,
     WorkflowRecord,
+    run_document,
 )
 
 __all__ = [
@@ -41,5 +45,8 @@ __all__ = [
     "RunQuery",
     "RunRecord",
     "Step",
+    "Store",
     "WorkflowRecord",
+    "open_store",
+    "run_document",
 ]
