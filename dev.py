@@ -53,7 +53,8 @@ def run(*args: str) -> int:
 
 
 def example(extra: list[str]) -> int:
-    """The example job: two `satchel run`s on the embedded store in ./.satchel, then the runs."""
+    """The example job: two `satchel run`s on the embedded store in ./.satchel, then the runs;
+    then the example workflow, shown and rerun from its second step."""
     satchel = [str(PYTHON), "-m", "satchel"]
     job = "examples/example_job.py"
     inputs = [f"--input={key}=store://example/{key}" for key in ("table", "weights", "report")]
@@ -61,8 +62,12 @@ def example(extra: list[str]) -> int:
         [*satchel, "run", f"{job}:prepare", "--param", "rows=500", "--project", "example", *extra],
         [*satchel, "run", f"{job}:train", *inputs, "--project", "example", *extra],
         [*satchel, "runs", "--project", "example"],
+        [str(PYTHON), job],
+        [*satchel, "show", "example-nightly"],
+        [*satchel, "rerun", "example-nightly", "--from", "train"],
     ):
-        print("$ satchel " + " ".join(command[3:]), flush=True)
+        shown = command[3:] if command[:3] == satchel else ["python", *command[1:]]
+        print(("$ satchel " if command[:3] == satchel else "$ ") + " ".join(shown), flush=True)
         code = subprocess.run(command, cwd=ROOT).returncode
         if code:
             return code

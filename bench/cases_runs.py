@@ -3,7 +3,7 @@ and four processes writing one store at once.
 
 - `runs-per-second-result` / `runs-per-second-file`: `satchel.run` of a trivial function (one int
   result; one small file artifact) in one process, warm, per run, against the bare call and the
-  manager's own `pack` of the same value.
+  manager's own `pack` of the same value; and a cache hit of the file run.
 - `runs-json-10k`: a fresh `python -m satchel runs --json` over a store of 10,000 runs (built once,
   cached in the temp folder), against `python -c pass`.
 - `run-array-800MB` / `run-array-800MB-load`: an 800 MB float64 array returned by a run, against
@@ -146,8 +146,15 @@ def _clear_packs(state: _Packs) -> None:
     state.manager.clear()
 
 
-def _run_setup(function: Any, returns: Any, params: dict[str, Any] | None = None, tmpfs: bool = False) -> Any:
-    """`satchel.run(function, ...)` into a store of its own, after a first run (warm)."""
+def _run_setup(
+    function: Any,
+    returns: Any,
+    params: dict[str, Any] | None = None,
+    tmpfs: bool = False,
+    cache: bool = False,
+) -> Any:
+    """`satchel.run(function, ...)` into a store of its own, after a first run (warm); with
+    `cache`, every measured run is a cache hit of the first."""
 
     def setup(_data: Any, scratch: Path) -> Any:
         import satchel
@@ -157,8 +164,9 @@ def _run_setup(function: Any, returns: Any, params: dict[str, Any] | None = None
             store = Path(tempfile.mkdtemp(prefix="satchel-bench-runs-", dir="/dev/shm"))
             atexit.register(shutil.rmtree, store, True)
         call = functools.partial(
-            satchel.run, function, params=params or {}, returns=returns, project=PROJECT, store=store
-        )
+            satchel.run, function, params=params or {}, returns=returns, project=PROJECT, store=store,
+            cache=cache,
+        )  # fmt: skip
         first = call()
         if first.status != "completed":
             raise RuntimeError(f"the first run ended {first.status}: {first.error}")
@@ -233,6 +241,12 @@ def runs_per_second_cases() -> list[Comparison]:
             number=RUN_NUMBER,
         ),
         Variant("satchel.run", _call, setup=_run_setup(small_list, "data:file"), number=RUN_NUMBER),
+        Variant(
+            "satchel.run, cache=True (a hit)",
+            _call,
+            setup=_run_setup(small_list, "data:file", cache=True),
+            number=RUN_NUMBER,
+        ),
     ]
     if _tmpfs_available():
         file_variants.append(
@@ -275,6 +289,8 @@ def runs_per_second_cases() -> list[Comparison]:
                 "mgr.pack writes into its workspace and is cleared untimed; satchel.run also moves the "
                 "payload into the store and cleans its scratch space, timed",
                 "the tmpfs line (a store in /dev/shm) shows what the store's filesystem costs",
+                "cache=True (a hit): the function is not called; the run is recorded with the first "
+                "run's artifacts (a lookup by cache key, the versions and payloads checked)",
                 MLFLOW_NOTES_FILE,
                 status,
             ],

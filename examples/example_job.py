@@ -8,6 +8,13 @@
 
 `prepare` returns metrics, a DataFrame, an array and a folder; `train` gets them back, unpacked
 by its type hints, from the URIs of the first run's artifacts.
+
+Run as a script, it runs both steps as one workflow, which `dev.py example` then shows and reruns
+from its second step (a rerun imports the steps again from this file):
+
+    python examples/example_job.py                    # prints the workflow's id
+    satchel show example-nightly
+    satchel rerun example-nightly --from train
 """
 
 from __future__ import annotations
@@ -55,3 +62,15 @@ def train(table: pd.DataFrame, weights: np.ndarray, report: Path, epochs: int = 
     files = sorted(p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file())
     scores = {"rmse": float(np.sqrt(np.mean(residual**2))), "report_files": float(len(files))}
     return scores, float(slope)
+
+
+def nightly(rows: int = 500) -> satchel.Workflow:
+    """Both steps as one workflow: train on the artifacts the first step made (pinned by run id)."""
+    with satchel.workflow("example-nightly", project="example") as wf:
+        made = satchel.run(prepare, params={"rows": rows})
+        satchel.run(train, inputs={key: made.artifacts[key].uri for key in ("table", "weights", "report")})
+    return wf
+
+
+if __name__ == "__main__":
+    print(nightly().id)

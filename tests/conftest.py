@@ -374,6 +374,18 @@ def third_party(shared_dir: Path, full_venv: Venv) -> ThirdParty:
     return ThirdParty(acme=root / "acme-widgets", broken=root / "acme-broken")
 
 
+@pytest.fixture(scope="session")
+def ui_overlay(shared_dir: Path, core_venv: Venv) -> Path:
+    """plugins/satchel-ui built into a wheel and installed by pip, with Jinja2, into a folder to
+    put on PYTHONPATH of the core venv (which has no satchel-ui of its own)."""
+
+    def build(folder: Path) -> None:
+        wheel = hatch_build(PLUGINS / "satchel-ui", folder / "wheel")  # as the families are built
+        core_venv.pip_install(wheel, "jinja2>=3.1", "markupsafe>=2", target=folder / "site")
+
+    return _once(shared_dir, "satchel-ui", build) / "site"
+
+
 @dataclass(frozen=True)
 class ExamplePlugin:
     """The example third-party plugin, installed from its wheel into a venv of its own."""

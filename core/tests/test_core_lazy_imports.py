@@ -12,7 +12,7 @@ import pytest
 from satchel.discovery.entry_points import find_entry_points
 from satchel.packaging.collecting import GROUP
 
-HEAVY = ("numpy", "pandas", "pyarrow", "yaml", "cloudpickle", "rich", "sqlite3")
+HEAVY = ("numpy", "pandas", "pyarrow", "yaml", "cloudpickle", "rich", "sqlite3", "obstore")
 
 SCRIPT = """
 import json, sys, warnings

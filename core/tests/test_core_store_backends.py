@@ -114,8 +114,8 @@ def test_runs_store_their_payloads_through_an_installed_backend(store, backend, 
 
 
 def test_an_unknown_scheme_names_the_distribution_to_install(store, monkeypatch):
-    monkeypatch.setenv("SATCHEL_PAYLOADS", "s3://bucket/prefix")
-    with pytest.raises(SatchelError, match=r"no installed store backend serves s3:// URLs .*satchel-s3"):
+    monkeypatch.setenv("SATCHEL_PAYLOADS", "gcs://bucket/prefix")
+    with pytest.raises(SatchelError, match=r"no installed store backend serves gcs:// URLs .*satchel-gcs"):
         satchel.list_runs()
 
 

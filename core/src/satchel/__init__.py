@@ -1,10 +1,10 @@
 """satchel: pack what functions return into tracked artifacts; unpack them from type hints.
 
 The public names are these (the tracking ones, `run`, `handler`, `Run`, `load`, `get_run`,
-`list_runs`, `get_or_create_project`, `workflow`, `Workflow`, `get_workflow` and `list_workflows`,
-are imported on first use), plus the modules
-`satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads` (the payload toolkit for
-plugin authors) and `satchel.testing` (the conformance kit). Everything else
+`list_runs`, `get_or_create_project`, `workflow`, `Workflow`, `get_workflow`, `list_workflows`,
+`rerun`, `Rerun`, `submit`, `StepFuture`, `export` and `import_bundle`, are imported on first
+use), plus the modules `satchel.hookspecs` (the hooks), `satchel.errors`, `satchel.payloads`
+(the payload toolkit for plugin authors) and `satchel.testing` (the conformance kit). Everything else
 (`satchel.packaging`, `satchel.tracking`, `satchel.discovery`, `satchel.cli`) is internal and may
 change in any release.
 """
@@ -46,6 +46,12 @@ _TRACKING = {
     "workflow": "satchel.tracking.workflows",
     "get_workflow": "satchel.tracking.workflows",
     "list_workflows": "satchel.tracking.workflows",
+    "rerun": "satchel.tracking.rerunning",
+    "Rerun": "satchel.tracking.rerunning",
+    "submit": "satchel.tracking.submitting",
+    "StepFuture": "satchel.tracking.submitting",
+    "export": "satchel.tracking.transfer",
+    "import_bundle": "satchel.tracking.transfer",
 }
 
 
@@ -75,21 +81,27 @@ __all__ = [
     "PackagerCollectionError",
     "PackagersManager",
     "PackingError",
+    "Rerun",
     "Run",
     "SatchelError",
     "SatchelPluginWarning",
     "SatchelWarning",
+    "StepFuture",
     "UnpackingError",
     "Workflow",
     "__version__",
     "explain",
+    "export",
     "get_or_create_project",
     "get_run",
     "get_workflow",
     "handler",
+    "import_bundle",
     "list_runs",
     "list_workflows",
     "load",
+    "rerun",
     "run",
+    "submit",
     "workflow",
 ]

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from satchel._version import __version__
-from satchel.cli import artifacts, new_plugin, plugins, runs
+from satchel.cli import artifacts, new_plugin, plugins, runs, transfer, workflows
+from satchel.cli.extensions import add_plugin_commands
 from satchel.errors import PackagerCollectionError, SatchelError
 
-#: The modules that add commands, in the order `satchel --help` lists them.
-COMMAND_MODULES = (runs, artifacts, plugins, new_plugin)
+#: The modules that add commands, in the order `satchel --help` lists them; then come the commands
+#: other distributions add (`satchel.commands` entry points, see `extensions.py`).
+COMMAND_MODULES = (runs, workflows, artifacts, transfer, plugins, new_plugin)
 
 
 class UsageError(SatchelError):
@@ -49,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.add_commands(commands, common)
+    add_plugin_commands(commands, common)
     return parser
 
 
@@ -65,7 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = warnings.formatwarning
     warnings.formatwarning = _warning_line
     try:
-        args = _parser().parse_args(arguments)
+        parser = _parser()
+        args, extra = parser.parse_known_args(arguments)
+        if extra and not getattr(args, "accepts_anything", False):  # a stub takes anything
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.store = getattr(args, "store", None)
         records, payloads = getattr(args, "records", None), getattr(args, "payloads", None)
         if records or payloads:  # every command opens the store through args.store

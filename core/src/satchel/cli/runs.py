@@ -35,9 +35,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     import satchel
     from satchel.cli.params import convert_params, log_hint, pairs
-    from satchel.cli.targets import load_target
+    from satchel.tracking.functions import load_function
 
-    function = load_target(args.target)
+    function = load_function(args.target)
     params = convert_params(function, pairs("--param", args.param))
     inputs = pairs("--input", args.input)
     returns = None if args.returns is None else [log_hint(text) for text in args.returns]
@@ -104,13 +104,28 @@ def _show(args: argparse.Namespace) -> int:
     from satchel.tracking.uris import is_uri
 
     if is_uri(args.what):
-        artifact = find(open_store(args.store), args.what)
+        store = open_store(args.store)
+        artifact = find(store, args.what)
         if args.json:
             echo_json(artifact.to_dict())
         else:
-            _print_artifact(artifact)
+            _print_artifact(artifact, store.payloads)
         return 0
-    run = get_run(args.what, store=args.store)
+    opened = open_store(args.store)
+    if opened.records.get_run(args.what) is None:  # not a run: a workflow, by id or name
+        from satchel.cli.workflows import print_workflow
+        from satchel.tracking.workflows import get_workflow
+
+        try:
+            flow = get_workflow(args.what, store=opened)
+        except SatchelError:
+            raise SatchelError(
+                f"no run or workflow {args.what!r} in the store ({opened.describe()}); give a run id, "
+                "a workflow id or name (satchel runs, satchel workflows), or a store:// URI"
+            ) from None
+        echo_json(flow.to_dict()) if args.json else print_workflow(flow)
+        return 0
+    run = get_run(args.what, store=opened)
     if args.json:
         echo_json(run.to_dict())
     else:
@@ -124,6 +139,13 @@ def _print_run(run: Any) -> None:
     echo(f"  started   {run.started}   ended {run.ended or '-'}   ({_duration(run.started, run.ended)})")
     if run.error:
         echo(f"  error     {run.error}")
+    if run.workflow:
+        echo(f"  workflow  {run.workflow}")
+    _print_cache(run)
+    if run.origin:  # imported (satchel import): where from
+        o = run.origin
+        where = f"({o.get('bundle')}, {o.get('imported')})"
+        echo(f"  imported  from run {o.get('run')} of project {o.get('project')} {where}")
     if run.params:
         echo("  params    " + ", ".join(f"{k}={v!r}" for k, v in run.params.items()))
     for key, item in run.inputs.items():
@@ -141,7 +163,20 @@ def _print_run(run: Any) -> None:
         table(["  key", "kind", "type", "size", "hash", "uri"], indented, fold=["uri"])
 
 
-def _print_artifact(artifact: Any) -> None:
+def _print_cache(run: Any) -> None:
+    """A cache hit names the run it reused; a miss says which parts of the key differed."""
+    decision = run.cache or {}
+    if run.cached_from:
+        echo(f"  cache     hit: reused the outputs of run {run.cached_from} (the function was not called)")
+    elif "miss" in decision:
+        nearest = decision.get("nearest")
+        against = f" from the nearest earlier run {nearest}" if nearest else ""
+        echo(f"  cache     miss: executed; what differed{against}:")
+        for part in decision["miss"]:
+            echo(f"              {part['part']}: {part['detail']}")
+
+
+def _print_artifact(artifact: Any, payloads: Any) -> None:
     echo(f"artifact {artifact.uri}")
     for label, value in (
         ("kind", artifact.kind),
@@ -151,7 +186,7 @@ def _print_artifact(artifact: Any) -> None:
         ("hash", artifact.hash),
         ("trusted", "yes" if artifact.trusted else "no (never unpickled; satchel trust URI)"),
         ("created", artifact.created),
-        ("payload", artifact.path),
+        ("payload", artifact.path or (payloads.location(artifact.hash) if artifact.hash else None)),
     ):
         echo(f"  {label:<14}{value}")
     if artifact.instructions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,12 @@ PICKLE_ARTIFACT_TYPE = "object"
 
 @dataclass(eq=False)
 class Artifact:
-    """A packed output: what it is, who packed it, how to unpack it, and where its payload is."""
+    """A packed output: what it is, who packed it, how to unpack it, and where its payload is.
+
+    `path` is the local payload once known; `resolver`, when set (by the store an artifact is
+    read from), gives it on first `local_path()`: a store may have to fetch the payload, so
+    nothing is fetched until it is read.
+    """
 
     key: str
     kind: str | None
@@ -31,6 +37,7 @@ class Artifact:
     created: str | None = None
     trusted: bool = False
     path: str | None = field(default=None, repr=False)
+    resolver: Callable[[], str | os.PathLike[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Artifact:
@@ -42,7 +49,15 @@ class Artifact:
         return cls(key=name, kind=None, path=os.path.abspath(path))
 
     def local_path(self) -> str:
-        """The payload on this machine; read it, never write it (it may be the stored file)."""
+        """The payload on this machine; read it, never write it (it may be the stored file).
+
+        Resolved on first call when the artifact has a `resolver` and no `path` yet.
+        """
+        if self.path is None and self.resolver is not None:
+            try:
+                self.path = os.fspath(self.resolver())
+            except UnpackingError as error:
+                raise UnpackingError(f"the payload of artifact {self.key!r}: {error}") from error
         if self.path is None:
             raise UnpackingError(f"artifact {self.key!r} has no local payload")
         if not os.path.exists(self.path):
@@ -108,7 +123,8 @@ class Artifact:
         if not self.trusted:
             raise UnpackingError(
                 f"artifact {self.key!r} is not trusted, so it is never unpickled "
-                "(a pickle can run any code); trust it first if you know where it came from"
+                "(a pickle can run any code); if you know where it came from, trust it first: "
+                f"satchel trust {self.uri or 'URI'}"
             )
         self.verify()
 

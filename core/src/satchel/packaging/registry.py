@@ -263,7 +263,7 @@ class Registry:
         if not item.trusted:
             raise UnpackingError(
                 f"artifact {item.key!r} was packed by {name}, which is not collected here, and "
-                "it is not trusted, so its packager is not imported"
+                f"it is not trusted, so its packager is not imported: {install_advice(item)}"
             )
         try:
             cls = resolve_dotted(name, import_modules=True)
@@ -272,7 +272,7 @@ class Registry:
         except Exception as error:
             raise UnpackingError(
                 f"artifact {item.key!r} needs packager {name}, which cannot be loaded here: "
-                f"{error}; install the plugin that provides it"
+                f"{error}; {install_advice(item)}"
             ) from error
         if self.tracing:
             loaded.trace()
@@ -322,6 +322,25 @@ class Registry:
         readers = [r for r in self.packagers if r.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE != PICKLE_ARTIFACT_TYPE]
         readers.sort(key=lambda record: bool(record.spec.args))  # plain types first, stable
         return list(dict.fromkeys(str(record.spec) for record in readers))
+
+
+def install_advice(item: Artifact) -> str:
+    """What to install to unpack `item`: its packager's distribution, from the versions it
+    recorded (the one named like the packager's top module, else the one not of the object)."""
+    top = (item.packager or "").partition(".")[0]
+    recorded = {name: version for name, version in item.versions.items() if name != "python"}
+    normal = {name: name.lower().replace("-", "_").replace(".", "_") for name in recorded}
+    named = [name for name in recorded if normal[name] == top.lower()]
+    if not named:
+        objects = (item.object_type or "").partition(".")[0].lower()
+        named = [name for name in recorded if normal[name] != objects]
+    if len(named) != 1:
+        return "install the plugin that provides it"
+    distribution = named[0]
+    return (
+        f"install the distribution that provides it: pip install {distribution} "
+        f"(it was packed with {distribution} {recorded[distribution]})"
+    )
 
 
 def _reading_type(record: PackagerRecord, item: Artifact) -> str | None:

@@ -1,4 +1,5 @@
-"""Testing kits: `check_packager` for packager authors, `check_record_store` for store backends.
+"""Testing kits: `check_packager` for packager authors; `check_payload_store` and
+`check_record_store` for store backends.
 
 The pytest plugin (`satchel.testing.pytest_plugin`, entry point `pytest11`) adds the
 `check_packager` and `packagers_manager` fixtures. `check_record_store` is imported on first use
@@ -8,8 +9,9 @@ The pytest plugin (`satchel.testing.pytest_plugin`, entry point `pytest11`) adds
 from typing import Any
 
 from satchel.testing.conformance import check_packager
+from satchel.testing.payload_store_kit import check_payload_store
 
-__all__ = ["check_packager", "check_record_store"]
+__all__ = ["check_packager", "check_payload_store", "check_record_store"]
 
 
 def __getattr__(name: str) -> Any:

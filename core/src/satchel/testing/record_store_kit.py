@@ -3,7 +3,7 @@ store passes it; so must every other backend).
 
 It exercises every method of `satchel.backends.RecordStore` on fresh stores: projects, custom
 packagers, runs and their artifacts, id prefixes, queries, `latest_run`, aborting, workflows,
-trust, `list_runs_json` against `run_document`, reopening; then several processes opening one
+trust, `list_runs_json` against `run_document`, importing runs, reopening; then several processes opening one
 new store and writing runs at once while this process reads (nothing lost, every listing
 consistent), threads sharing one store object, and a forked child using its parent's store.
 Failures are `AssertionError`s that say what was wrong.
@@ -408,6 +408,44 @@ def _check_artifacts(_open: Opener, _location: str, store: RecordStore) -> None:
     _documents(store, RunQuery())
 
 
+def _check_importing(_open: Opener, _location: str, store: RecordStore) -> None:
+    workflow = WorkflowRecord(id=uuid.uuid4().hex, project="copy", name="nightly", status=COMPLETED,
+                              started=now(), ended=now(), report={"n": 1})  # fmt: skip
+    origin = {"project": "demo", "run": "0" * 32, "bundle": "b.satchel"}
+    runs = []
+    for index in range(2):
+        run = _run("copy", status=COMPLETED, ended=now(), workflow=workflow.id, origin=origin,
+                   results={"i": index}, error=None)  # fmt: skip
+        run.artifacts = {"model": _artifact("model", trusted=False), "extra": _artifact("extra")}
+        runs.append(run)
+    store.import_runs(runs, workflow)
+    got = store.get_workflow(workflow.id)
+    assert got is not None and workflow_document(got) == workflow_document(workflow), f"imported {got}"
+    for run in runs:
+        found = store.get_run(run.id)
+        assert found is not None, "an imported run is not there"
+        expected = run_document(run)
+        expected["artifacts"] = {
+            key: {**artifact.to_dict(), "uri": f"store://copy/{key}@{run.id}"}
+            for key, artifact in sorted(run.artifacts.items())
+        }
+        assert run_document(found) == expected, f"the imported run differs: {run_document(found)}"
+    assert _ids(store.list_runs(RunQuery(workflow=workflow.id))) == _ids(runs), "imported steps' order"
+    found = store.find_artifact("copy", "model")
+    assert found is not None and found.uri == f"store://copy/model@{runs[-1].id}"
+    store.import_runs([_run("solo", status=COMPLETED, ended=now())])  # no workflow
+    assert len(store.list_runs(RunQuery(project="solo"))) == 1
+    fresh, clash = _run("late", status=COMPLETED, ended=now()), _run("late", run_id=runs[0].id)
+    try:
+        store.import_runs([fresh, clash])  # the second id exists: nothing of the batch is added
+    except Exception:  # whatever the backend raises for a duplicate id
+        pass
+    else:
+        raise AssertionError("importing a run whose id exists did not fail")
+    assert store.get_run(fresh.id) is None, "a failed import_runs left part of its runs (one transaction)"
+    assert not store.has_project("late"), "a failed import_runs left its project"
+
+
 def _check_reopening(open_records: Opener, location: str, store: RecordStore) -> None:
     run = _run()
     store.start_run(run)
@@ -623,6 +661,7 @@ CHECKS: dict[str, Callable[[Opener, str, RecordStore], None]] = {
     "aborting": _check_aborting,
     "workflows": _check_workflows,
     "artifacts": _check_artifacts,
+    "importing": _check_importing,
     "reopening": _check_reopening,
     "threads": _check_threads,
     "fork": _check_fork,

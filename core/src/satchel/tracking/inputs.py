@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from satchel.errors import UnpackingError
@@ -70,7 +71,9 @@ def find(store: Store, uri: str) -> Artifact:
 
 
 def with_payload(store: Store, artifact: Artifact) -> Artifact:
-    """The artifact with its local payload path set."""
+    """The artifact with its payload resolved from the store on first read (`local_path()`):
+    nothing is fetched when a run is listed or built, only when a payload is read."""
     if artifact.hash is not None:
-        artifact.path = str(store.payloads.local_path(artifact.hash))
+        artifact.path = None
+        artifact.resolver = partial(store.payloads.local_path, artifact.hash)
     return artifact

@@ -15,6 +15,7 @@ import threading
 import uuid
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +30,17 @@ from satchel.packaging.unpacking import Unpacker
 from satchel.packaging.versions import python_version
 from satchel.packaging.workspace import Workspace
 from satchel.payloads.json_values import is_json_value
-from satchel.tracking import functions
+from satchel.tracking import caching, functions
 from satchel.tracking.activity import report
 from satchel.tracking.handler import as_hint_list, spec_of
-from satchel.tracking.inputs import Input, resolve_inputs
+from satchel.tracking.inputs import Input, resolve_inputs, with_payload
 from satchel.tracking.packagers import registry_for
 from satchel.tracking.processes import this_process
 from satchel.tracking.runs import Run
 from satchel.tracking.store.opening import Store, open_store
 from satchel.tracking.store.records import ABORTED, COMPLETED, ERROR, RUNNING, RunRecord
 from satchel.tracking.uris import ArtifactURI, check_name
+from satchel.tracking.workflows import Workflow
 from satchel.tracking.workflows import active as active_workflow
 
 DEFAULT_PROJECT = "default"
@@ -57,6 +59,7 @@ def run(
     cache: bool | None = None,
     *,
     store: str | os.PathLike[str] | None = None,
+    run_id: str | None = None,
 ) -> Run:
     """Run `function` as a tracked run and return the recorded `Run`.
 
@@ -67,18 +70,73 @@ def run(
     output that could be packed, and the exception is raised. Inside `satchel.workflow` the run
     is one of its steps (in its store, and its project unless `project` is given); `cache=True`
     reuses an identical earlier run instead of calling the function (None: the workflow's
-    setting, else off).
+    setting, else off). `run_id` is the id to record it under (a new one unless given: executors
+    hand out the URIs of a run's outputs before it starts).
     """
+    place = placement(function, project, name, cache, store)
+    return execute_run(
+        place.store,
+        function,
+        params,
+        inputs,
+        returns,
+        place.project,
+        place.name,
+        place.cache,
+        run_id=run_id,
+        workflow=None if place.workflow is None else place.workflow.id,
+    )
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a run (or a submitted step) is recorded, and as what: decided before it starts."""
+
+    store: Store
+    project: str
+    name: str
+    cache: bool
+    workflow: Workflow | None
+
+
+def placement(
+    function: Callable[..., Any],
+    project: str | None,
+    name: str | None,
+    cache: bool | None,
+    store: str | os.PathLike[str] | None,
+) -> Placement:
+    """Inside a workflow: its store, its project unless given, its caching unless given, and a
+    step name unique in it; outside: the given store, `default`, no caching."""
     flow = active_workflow()
-    if flow is not None:
-        if store is not None and open_store(store) is not flow.store:
-            raise SatchelError(
-                f"a step of workflow {flow.name} is recorded in the workflow's store: drop store= "
-                "from satchel.run, or give it to satchel.workflow"
-            )
-        project = flow.project if project is None else project
-        cache = flow.cache if cache is None else cache
-    project = DEFAULT_PROJECT if project is None else project
+    run_name = name or getattr(functions.unwrap(function), "__name__", "run")
+    if flow is None:
+        return Placement(open_store(store), project or DEFAULT_PROJECT, run_name, bool(cache), None)
+    flow.check_store(store)
+    return Placement(
+        flow.store,
+        flow.project if project is None else project,
+        flow.step_name(run_name),
+        bool(flow.cache if cache is None else cache),
+        flow,
+    )
+
+
+def execute_run(
+    opened: Store,
+    function: Callable[..., Any],
+    params: Mapping[str, Any] | None,
+    inputs: Mapping[str, Any] | None,
+    returns: Any,
+    project: str,
+    run_name: str,
+    cache: bool,
+    *,
+    run_id: str | None = None,
+    workflow: str | None = None,
+) -> Run:
+    """`satchel.run` once the store, the project, the run's name and its workflow are decided
+    (executors call it on their workers with what the submitting process decided)."""
     spec = spec_of(function)
     hints = as_hint_list(returns) if returns is not None else spec.returns
     log_hints = parse_log_hints(list(hints)) if hints else []
@@ -87,16 +145,12 @@ def run(
     if hints is not None:
         _check_json("returns (log hints)", list(hints))
     check_name("project", project)
-    opened = flow.store if flow is not None else open_store(store)
     custom = opened.records.custom_packagers(project) if opened.records.has_project(project) else []
     registry = registry_for(custom)  # a mandatory custom packager that fails stops the run here
     resolved = resolve_inputs(opened, dict(inputs or {}))
     host, pid, process_started = this_process()
-    run_name = name or getattr(functions.unwrap(function), "__name__", "run")
-    if flow is not None:
-        run_name = flow.step_name(run_name)
     record = RunRecord(
-        id=uuid.uuid4().hex,
+        id=run_id or uuid.uuid4().hex,
         project=project,
         name=run_name,
         function=functions.import_path(function),
@@ -110,8 +164,13 @@ def run(
         host=host,
         pid=pid,
         process_started=process_started,
-        workflow=None if flow is None else flow.id,
+        workflow=workflow,
     )
+    record.cache_key = caching.cache_key(record)
+    if cache:
+        reused, record.cache = caching.decide(opened, record)
+        if reused is not None:
+            return record_reuse(opened, caching.hit_record(record, reused))
     opened.records.start_run(record)
     workspace = Workspace(shared=_process_staging(opened.payloads.staging_root()))
     try:
@@ -120,6 +179,27 @@ def run(
         report(None)
         workspace.clear()
     return Run(record, opened)
+
+
+def record_reuse(store: Store, record: RunRecord) -> Run:
+    """Record a run that reuses another's outputs (a cache hit, an earlier step of a rerun): a
+    completed run with the same results and artifacts, no payload copied."""
+    report(f"{record.name}: reusing run {record.cached_from}")
+    try:
+        store.records.start_run(record)
+        record.status, record.ended = COMPLETED, now()
+        store.records.finish_run(
+            record.id,
+            COMPLETED,
+            record.results,
+            list(record.artifacts.values()),
+            None,
+            record.ended,
+            record.versions,
+        )
+    finally:
+        report(None)
+    return Run(record, store)
 
 
 _STAGING: dict[tuple[int, Path], Path] = {}
@@ -236,7 +316,7 @@ def _store_outputs(store: Store, record: RunRecord, outputs: list[Any]) -> tuple
             continue
         assert output.path is not None and output.hash is not None
         store.payloads.put(Path(output.path), output.hash)
-        output.path = str(store.payloads.local_path(output.hash))
+        with_payload(store, output)  # the staged file is gone: read it from the store
         output.uri = str(ArtifactURI(record.project, output.key, record.id))
         record.artifacts[output.key] = output
         record.versions.update(output.versions)

@@ -22,10 +22,16 @@ from satchel.tracking.store.records import (
     ERROR,
     RUNNING,
     RunQuery,
+    RunRecord,
     WorkflowRecord,
     workflow_document,
 )
 from satchel.tracking.uris import check_name
+
+
+class StepsFailedError(SatchelError):
+    """Steps submitted in a workflow failed (the block itself ran to its end)."""
+
 
 _ACTIVE: contextvars.ContextVar[Workflow | None] = contextvars.ContextVar("satchel_workflow", default=None)
 
@@ -38,11 +44,16 @@ class Workflow:
     reproduction report); `steps` (the `Run`s, in order) and `step(name)`.
     """
 
-    def __init__(self, record: WorkflowRecord, store: Store) -> None:
+    def __init__(self, record: WorkflowRecord, store: Store, executor: Any = "local") -> None:
         self._record = record
         self._store = store
+        self._executor_spec = executor
+        self._executor: Any = None
+        self._futures: list[Any] = []
         self._names: dict[str, int] = {}
         self._token: contextvars.Token[Workflow | None] | None = None
+        #: what to record as its report when the `with` block ends (a rerun's reproduction report)
+        self.report_on_exit: dict[str, Any] | None = None
 
     id = property(lambda self: self._record.id, doc="The workflow's id (a string).")
     project = property(lambda self: self._record.project, doc="The project it belongs to.")
@@ -59,10 +70,15 @@ class Workflow:
     @property
     def steps(self) -> list[Any]:
         """Its steps (`satchel.Run`s), in the order they started."""
-        from satchel.tracking.runs import Run, refresh
+        from satchel.tracking.runs import Run
 
-        records = self._store.records.list_runs(RunQuery(workflow=self.id))
-        return [Run(record, self._store) for record in refresh(records, self._store)]
+        return [Run(record, self._store) for record in self.step_records()]
+
+    def step_records(self) -> list[RunRecord]:
+        """The records of its steps, in order (running steps whose process is gone: aborted)."""
+        from satchel.tracking.runs import refresh
+
+        return refresh(self._store.records.list_runs(RunQuery(workflow=self.id)), self._store)
 
     def step(self, name: str) -> Any:
         """The step called `name`; a `SatchelError` names the steps there are."""
@@ -82,6 +98,27 @@ class Workflow:
     def store(self) -> Store:
         """The store its steps are recorded in."""
         return self._store
+
+    @property
+    def executor(self) -> Any:
+        """Where `satchel.submit` runs its steps (an `Executor`; made on first use)."""
+        if self._executor is None:
+            from satchel.tracking.executors import executor_for
+
+            self._executor = executor_for(self._executor_spec)
+        return self._executor
+
+    def check_store(self, store: Any) -> None:
+        """A step is recorded in the workflow's store: refuse `store=` naming another one."""
+        if store is not None and open_store(store) is not self._store:
+            raise SatchelError(
+                f"a step of workflow {self.name} is recorded in the workflow's store: drop store= "
+                "from the step, or give it to satchel.workflow"
+            )
+
+    def track(self, future: Any) -> None:
+        """Remember a submitted step: the workflow ends once every one has."""
+        self._futures.append(future)
 
     def step_name(self, name: str) -> str:
         """The name of the next step called `name`: `name`, then `name-2`, `name-3`, ..."""
@@ -111,7 +148,23 @@ class Workflow:
     ) -> None:
         assert self._token is not None
         _ACTIVE.reset(self._token)
-        self.finish(error)
+        failed = self._wait_for_steps()
+        if error is None and failed:
+            error = StepsFailedError(f"steps of workflow {self.name} failed: {'; '.join(failed)}")
+            self.finish(error, self.report_on_exit)
+            raise error
+        self.finish(error, self.report_on_exit)
+
+    def _wait_for_steps(self) -> list[str]:
+        """Wait for every submitted step; what stopped each one that failed."""
+        failed = []
+        for future in self._futures:
+            try:
+                future.result()
+            except Exception as problem:  # each is reported, none is lost
+                text = " ".join(str(problem).split())
+                failed.append(f"{future.name}: {type(problem).__name__}" + (f": {text}" if text else ""))
+        return failed
 
     def finish(self, error: BaseException | None = None, report: dict[str, Any] | None = None) -> None:
         """Record how it ended: `error` None (completed), an exception, or an interruption."""
@@ -133,14 +186,18 @@ def workflow(
     project: str = "default",
     cache: bool = False,
     *,
-    store: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | Store | None = None,
     rerun_of: str | None = None,
     from_step: str | None = None,
+    executor: Any = "local",
 ) -> Workflow:
     """A workflow to run steps in: `with satchel.workflow("nightly", project="demo") as wf:`.
 
-    Every `satchel.run` inside is one of its steps, recorded in its store; `cache=True` makes
-    caching the default of its steps (a step's own `cache=` wins).
+    Every `satchel.run` (and `satchel.submit`) inside is one of its steps, recorded in its store;
+    `cache=True` makes caching the default of its steps (a step's own `cache=` wins).
+    `executor` is where `satchel.submit` runs steps: `"local"` (this process, when submitted),
+    a `dask.distributed.Client` or a `tcp://` scheduler address (with satchel-dask installed);
+    the block ends once every submitted step has, and raises if one failed.
     """
     check_name("workflow", name)
     check_name("project", project)
@@ -158,7 +215,7 @@ def workflow(
         pid=pid,
         process_started=process_started,
     )
-    return Workflow(record, open_store(store))
+    return Workflow(record, open_store(store), executor)
 
 
 def active() -> Workflow | None:
@@ -167,7 +224,7 @@ def active() -> Workflow | None:
 
 
 def get_workflow(
-    workflow_id: str, *, project: str | None = None, store: str | os.PathLike[str] | None = None
+    workflow_id: str, *, project: str | None = None, store: str | os.PathLike[str] | Store | None = None
 ) -> Workflow:
     """A recorded workflow by id (a unique prefix will do) or by name (its latest run)."""
     opened = open_store(store)

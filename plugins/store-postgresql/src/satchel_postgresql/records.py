@@ -154,17 +154,7 @@ class PostgreSQLRecords(RecordStore):
 
     def start_run(self, run: RunRecord) -> None:
         """Insert a `running` run and its project, in one statement."""
-        self._count(
-            _START_RUN,
-            (
-                run.project, run.started,
-                run.id, run.project, run.name, run.function, run.source_hash, _json(run.params),
-                _json(run.inputs), None if run.returns is None else _json(run.returns),
-                _json(run.results), run.status, run.error, run.started, run.ended,
-                _json(run.versions), run.workflow, run.cached_from, run.host, run.pid,
-                run.process_started, run.cache_key, _json_or_null(run.cache), _json_or_null(run.origin),
-            ),
-        )  # fmt: skip
+        self._count(_START_RUN, _run_values(run))
 
     def finish_run(
         self,
@@ -177,14 +167,25 @@ class PostgreSQLRecords(RecordStore):
         versions: dict[str, str],
     ) -> None:
         """Record the end of a run with its outputs: one statement (one round trip, atomic)."""
-        by_key = {artifact.key: artifact for artifact in artifacts}  # a key twice: the last one, as SQLite
-        columns = list(zip(*(_artifact_values(a) for a in by_key.values()))) or [()] * len(ARTIFACT_COLUMNS)
-        found = self._rows(
-            _FINISH_RUN,
-            (status, _json(results), error, ended, _json(versions), run_id, *(list(c) for c in columns)),
-        )
+        values = _finish_values(run_id, status, results, artifacts, error, ended, versions)
+        found = self._rows(_FINISH_RUN, values)
         if not found[0][0]:
             raise SatchelError(f"no run {run_id!r} in the PostgreSQL records at {self.url}")
+
+    def import_runs(self, runs: list[RunRecord], workflow: WorkflowRecord | None = None) -> None:
+        """Record runs that ended elsewhere, their artifacts and their workflow, in one transaction."""
+
+        def record(connection: psycopg.Connection) -> None:
+            if workflow is not None:
+                connection.execute(_START_WORKFLOW, _workflow_values(workflow))
+            for run in runs:
+                connection.execute(_START_RUN, _run_values(run))
+                artifacts = list(run.artifacts.values())
+                values = _finish_values(run.id, run.status, run.results, artifacts, run.error, run.ended,
+                                        run.versions)  # fmt: skip
+                connection.execute(_FINISH_RUN, values)
+
+        self._write(record)
 
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run with this id, or the only one whose id starts with it."""
@@ -259,16 +260,7 @@ class PostgreSQLRecords(RecordStore):
 
     def start_workflow(self, workflow: WorkflowRecord) -> None:
         """Insert a `running` workflow and its project, in one statement."""
-        self._count(
-            _START_WORKFLOW,
-            (
-                workflow.project, workflow.started,
-                workflow.id, workflow.project, workflow.name, workflow.status, workflow.started,
-                workflow.ended, workflow.error, bool(workflow.cache), workflow.rerun_of,
-                workflow.from_step, _json_or_null(workflow.report), workflow.host, workflow.pid,
-                workflow.process_started,
-            ),
-        )  # fmt: skip
+        self._count(_START_WORKFLOW, _workflow_values(workflow))
 
     def finish_workflow(
         self, workflow_id: str, status: str, ended: str, error: str | None, report: dict[str, Any] | None
@@ -371,6 +363,44 @@ def _conditions(query: RunQuery) -> tuple[str, tuple[Any, ...]]:
             conditions.append(f"r.{column} = %s")
             parameters.append(value)
     return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), tuple(parameters)
+
+
+def _run_values(run: RunRecord) -> tuple[Any, ...]:
+    """The parameters of `_START_RUN`: the project's, then the run's columns."""
+    return (
+        run.project, run.started,
+        run.id, run.project, run.name, run.function, run.source_hash, _json(run.params),
+        _json(run.inputs), None if run.returns is None else _json(run.returns),
+        _json(run.results), run.status, run.error, run.started, run.ended,
+        _json(run.versions), run.workflow, run.cached_from, run.host, run.pid,
+        run.process_started, run.cache_key, _json_or_null(run.cache), _json_or_null(run.origin),
+    )  # fmt: skip
+
+
+def _workflow_values(workflow: WorkflowRecord) -> tuple[Any, ...]:
+    """The parameters of `_START_WORKFLOW`: the project's, then the workflow's columns."""
+    return (
+        workflow.project, workflow.started,
+        workflow.id, workflow.project, workflow.name, workflow.status, workflow.started,
+        workflow.ended, workflow.error, bool(workflow.cache), workflow.rerun_of,
+        workflow.from_step, _json_or_null(workflow.report), workflow.host, workflow.pid,
+        workflow.process_started,
+    )  # fmt: skip
+
+
+def _finish_values(
+    run_id: str,
+    status: str,
+    results: dict[str, Any],
+    artifacts: list[Artifact],
+    error: str | None,
+    ended: str | None,
+    versions: dict[str, str],
+) -> tuple[Any, ...]:
+    """The parameters of `_FINISH_RUN`: the run's new columns, then one array per artifact column."""
+    by_key = {artifact.key: artifact for artifact in artifacts}  # a key twice: the last one, as SQLite
+    columns = list(zip(*(_artifact_values(a) for a in by_key.values()))) or [()] * len(ARTIFACT_COLUMNS)
+    return (status, _json(results), error, ended, _json(versions), run_id, *(list(c) for c in columns))
 
 
 def _artifact_values(a: Artifact) -> tuple[Any, ...]:

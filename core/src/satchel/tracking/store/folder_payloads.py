@@ -78,6 +78,10 @@ class FolderPayloads(PayloadStore):
         """The stored file or folder itself."""
         return self.path_of(digest)
 
+    def location(self, digest: str) -> str:
+        """The stored file or folder's path."""
+        return str(self.path_of(digest))
+
     def verify(self, digest: str) -> str | None:
         """The stored payload's actual digest (None when missing)."""
         path = self.path_of(digest)

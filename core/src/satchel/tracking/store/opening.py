@@ -60,10 +60,9 @@ def open_store(
     records: str | None = None,
     payloads: str | None = None,
 ) -> Store:
-    """Open (or reuse) the store at this location; see the module docstring for the rules.
-
-    An already opened `Store` is returned as it is (the command line's `--records`/`--payloads`).
-    """
+    """Open (or reuse) the store at this location; see the module docstring for the rules. An
+    opened `Store` is returned as it is (internal callers pass the store they work in;
+    the command line's `--records`/`--payloads`)."""
     if isinstance(store, Store):
         return store
     folder = home(store)

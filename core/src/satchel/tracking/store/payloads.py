@@ -2,7 +2,7 @@
 
 A payload is a file (stored byte for byte) or a folder, written first under `staging_root()` and
 then handed to `put`, which moves it into place: identical bytes are stored once, and a payload
-becomes visible only whole.
+becomes visible only whole. `satchel.testing.check_payload_store` checks an implementation.
 """
 
 from __future__ import annotations
@@ -33,7 +33,17 @@ class PayloadStore(ABC):
 
     @abstractmethod
     def local_path(self, digest: str) -> Path:
-        """A local path of the payload, to read and never write."""
+        """A local path of the payload, to read and never write.
+
+        Called only when a payload is read (`Artifact.local_path()`), never when a run is listed
+        or built: a remote store fetches it here, into a local cache, checked against `digest`
+        (a mismatch is an `UnpackingError`, and the download is not used). A missing payload
+        is an `UnpackingError`, or a path that does not exist.
+        """
+
+    def location(self, digest: str) -> str:
+        """Where the payload is stored, for messages (`satchel show`): nothing is fetched."""
+        return f"{self.url} ({digest})"
 
     @abstractmethod
     def verify(self, digest: str) -> str | None:

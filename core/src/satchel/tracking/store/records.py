@@ -183,6 +183,19 @@ class RecordStore(ABC):
         Each artifact's payload is already stored (the caller stored it first).
         """
 
+    def import_runs(self, runs: list[RunRecord], workflow: WorkflowRecord | None = None) -> None:
+        """Record runs that ended elsewhere (`satchel import`), with their artifacts, and the
+        workflow they are steps of; a backend should do it in one transaction (this default
+        does not). Their payloads are already stored."""
+        if workflow is not None:
+            ended = workflow.ended or workflow.started
+            self.start_workflow(workflow)
+            self.finish_workflow(workflow.id, workflow.status, ended, workflow.error, workflow.report)
+        for run in runs:
+            artifacts, ended = list(run.artifacts.values()), run.ended or run.started
+            self.start_run(run)
+            self.finish_run(run.id, run.status, run.results, artifacts, run.error, ended, run.versions)
+
     @abstractmethod
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run with this id (or the only run whose id starts with it), or None."""

@@ -172,20 +172,7 @@ class SQLiteRecords(RecordStore):
     def start_run(self, run: RunRecord) -> None:
         """Insert a `running` run (and its project)."""
         with self._write() as connection:
-            connection.execute(
-                "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)", (run.project, run.started)
-            )
-            connection.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' * 22)})",
-                (
-                    run.id, run.project, run.name, run.function, run.source_hash, _json(run.params),
-                    _json(run.inputs), None if run.returns is None else _json(run.returns),
-                    _json(run.results), run.status, run.error, run.started, run.ended,
-                    _json(run.versions), run.workflow, run.cached_from, run.host, run.pid,
-                    run.process_started, run.cache_key, _json_or_null(run.cache),
-                    _json_or_null(run.origin),
-                ),
-            )  # fmt: skip
+            _insert_run(connection, run)
 
     def finish_run(
         self,
@@ -199,25 +186,20 @@ class SQLiteRecords(RecordStore):
     ) -> None:
         """Record the end of a run with its outputs, in one transaction."""
         with self._write() as connection:
-            row = connection.execute("SELECT project, seq FROM runs WHERE id = ?", (run_id,)).fetchone()
-            if row is None:
-                raise SatchelError(f"no run {run_id!r} in {self.path}")
-            project, seq = row
-            connection.executemany(
-                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}, run_seq) "
-                f"VALUES ({', '.join('?' * 13)})",
-                [
-                    (
-                        run_id, a.key, project, a.kind, a.packager, a.object_type, _json(a.instructions),
-                        a.hash, a.size, _json(a.versions), a.created, int(a.trusted), seq,
-                    )
-                    for a in artifacts
-                ],
-            )  # fmt: skip
+            _insert_artifacts(connection, run_id, artifacts, self.path)
             connection.execute(
                 "UPDATE runs SET status = ?, results = ?, error = ?, ended = ?, versions = ? WHERE id = ?",
                 (status, _json(results), error, ended, _json(versions), run_id),
             )
+
+    def import_runs(self, runs: list[RunRecord], workflow: WorkflowRecord | None = None) -> None:
+        """Record runs that ended elsewhere, their artifacts and their workflow, in one transaction."""
+        with self._write() as connection:
+            if workflow is not None:
+                _insert_workflow(connection, workflow)
+            for run in runs:
+                _insert_run(connection, run)
+                _insert_artifacts(connection, run.id, list(run.artifacts.values()), self.path)
 
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run with this id, or the only one whose id starts with it."""
@@ -302,19 +284,7 @@ class SQLiteRecords(RecordStore):
     def start_workflow(self, workflow: WorkflowRecord) -> None:
         """Insert a `running` workflow (and its project)."""
         with self._write() as connection:
-            connection.execute(
-                "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)",
-                (workflow.project, workflow.started),
-            )
-            connection.execute(
-                f"INSERT INTO workflows ({_WORKFLOW_COLUMNS}) VALUES ({', '.join('?' * 14)})",
-                (
-                    workflow.id, workflow.project, workflow.name, workflow.status, workflow.started,
-                    workflow.ended, workflow.error, int(workflow.cache), workflow.rerun_of,
-                    workflow.from_step, _json_or_null(workflow.report), workflow.host, workflow.pid,
-                    workflow.process_started,
-                ),
-            )  # fmt: skip
+            _insert_workflow(connection, workflow)
 
     def finish_workflow(
         self, workflow_id: str, status: str, ended: str, error: str | None, report: dict[str, Any] | None
@@ -403,6 +373,61 @@ class SQLiteRecords(RecordStore):
                 (int(trusted), project, key, run_id),
             )
             return cursor.rowcount == 1
+
+
+def _insert_run(connection: sqlite3.Connection, run: RunRecord) -> None:
+    """Insert a run as it is (and its project, if new)."""
+    connection.execute(
+        "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)", (run.project, run.started)
+    )
+    connection.execute(
+        f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' * 22)})",
+        (
+            run.id, run.project, run.name, run.function, run.source_hash, _json(run.params),
+            _json(run.inputs), None if run.returns is None else _json(run.returns),
+            _json(run.results), run.status, run.error, run.started, run.ended,
+            _json(run.versions), run.workflow, run.cached_from, run.host, run.pid,
+            run.process_started, run.cache_key, _json_or_null(run.cache),
+            _json_or_null(run.origin),
+        ),
+    )  # fmt: skip
+
+
+def _insert_artifacts(
+    connection: sqlite3.Connection, run_id: str, artifacts: list[Artifact], path: Path
+) -> None:
+    """Insert (or replace) the artifacts of a recorded run."""
+    row = connection.execute("SELECT project, seq FROM runs WHERE id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise SatchelError(f"no run {run_id!r} in {path}")
+    project, seq = row
+    connection.executemany(
+        f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}, run_seq) "
+        f"VALUES ({', '.join('?' * 13)})",
+        [
+            (
+                run_id, a.key, project, a.kind, a.packager, a.object_type, _json(a.instructions),
+                a.hash, a.size, _json(a.versions), a.created, int(a.trusted), seq,
+            )
+            for a in artifacts
+        ],
+    )  # fmt: skip
+
+
+def _insert_workflow(connection: sqlite3.Connection, workflow: WorkflowRecord) -> None:
+    """Insert a workflow as it is (and its project, if new)."""
+    connection.execute(
+        "INSERT OR IGNORE INTO projects (name, created) VALUES (?, ?)", (workflow.project, workflow.started)
+    )
+    connection.execute(
+        f"INSERT INTO workflows ({_WORKFLOW_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+        (
+            workflow.id, workflow.project, workflow.name, workflow.status, workflow.started,
+            workflow.ended, workflow.error, int(workflow.cache), workflow.rerun_of,
+            workflow.from_step, _json_or_null(workflow.report), workflow.host, workflow.pid,
+            workflow.process_started,
+        ),
+    )  # fmt: skip
 
 
 def _use_wal(connection: sqlite3.Connection, path: Path) -> None:
