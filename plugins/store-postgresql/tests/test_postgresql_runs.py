@@ -135,3 +135,19 @@ def test_import_satchel_does_not_import_psycopg(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=_env(SATCHEL_HOME=str(tmp_path / "store")))  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+def test_submitted_steps_reopen_the_records_from_their_url(server, records_url):
+    """`satchel.submit` gives a step the store's URLs to open (on a worker, in another process):
+    the records' URL must open them again, password included."""
+    with satchel.workflow("nightly", project="flow") as flow:
+        made = satchel.submit(make_table, params={"rows": 3}, returns=["table:file", "n"])
+        summed = satchel.submit(total, inputs={"numbers": made.uri("table")}, returns=["sum"])
+    assert summed.result().results == {"sum": 3}
+    assert [step.name for step in flow.steps] == ["make_table", "total"]
+
+
+def test_messages_never_show_the_password(server, records_url):
+    with pytest.raises(satchel.SatchelError) as missing:
+        satchel.get_run("f" * 32)
+    assert "satchel:***@" in str(missing.value) and server.password not in str(missing.value)

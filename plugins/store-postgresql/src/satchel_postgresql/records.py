@@ -53,10 +53,10 @@ class PostgreSQLRecords(RecordStore):
 
     def __init__(self, url: str) -> None:
         self.location = Location(url)
-        self.url = self.location.url  # without the password: it is printed in messages
+        self.url = url  # opens the store again (satchel.submit's workers); messages use location.url
         self._connections = PerThread(self.location)
         connection = self._connections.get()  # fail now, with a clear message, if it cannot open
-        where = f"{self.url} (schema {self.location.schema})"
+        where = f"{self.location.url} (schema {self.location.schema})"
         try:
             ensure_schema(connection, self.location.schema, where)
         except psycopg.Error as error:
@@ -70,7 +70,7 @@ class PostgreSQLRecords(RecordStore):
 
     def _failed(self, error: psycopg.Error, doing: str = "failed") -> SatchelError:
         reason = " ".join(self.location.scrub(str(error)).split())
-        return SatchelError(f"the PostgreSQL records at {self.url}: {doing}: {reason}")
+        return SatchelError(f"the PostgreSQL records at {self.location.url}: {doing}: {reason}")
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """One statement in autocommit mode (one snapshot), its rows."""
@@ -170,7 +170,7 @@ class PostgreSQLRecords(RecordStore):
         values = _finish_values(run_id, status, results, artifacts, error, ended, versions)
         found = self._rows(_FINISH_RUN, values)
         if not found[0][0]:
-            raise SatchelError(f"no run {run_id!r} in the PostgreSQL records at {self.url}")
+            raise SatchelError(f"no run {run_id!r} in the PostgreSQL records at {self.location.url}")
 
     def import_runs(self, runs: list[RunRecord], workflow: WorkflowRecord | None = None) -> None:
         """Record runs that ended elsewhere, their artifacts and their workflow, in one transaction."""
@@ -271,7 +271,7 @@ class PostgreSQLRecords(RecordStore):
             (status, ended, error, _json_or_null(report), workflow_id),
         )
         if changed != 1:
-            raise SatchelError(f"no workflow {workflow_id!r} in the PostgreSQL records at {self.url}")
+            raise SatchelError(f"no workflow {workflow_id!r} in the PostgreSQL records at {self.location.url}")
 
     def get_workflow(self, workflow_id: str) -> WorkflowRecord | None:
         """The workflow with this id, or the only one whose id starts with it."""

@@ -37,7 +37,7 @@ class Store:
 
     def describe(self) -> str:
         """Where it is, for messages."""
-        return f"records {self.records.url}, payloads {self.payloads.url}"
+        return f"records {_safe(self.records.url)}, payloads {_safe(self.payloads.url)}"
 
 
 _OPEN: dict[tuple[str, str], Store] = {}

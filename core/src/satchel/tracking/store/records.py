@@ -132,6 +132,8 @@ class RunQuery:
 class RecordStore(ABC):
     """Projects, runs and artifacts. Artifacts are returned with `uri` set and no local path."""
 
+    #: the URL that opens this store again (`open_store(records=url)`, in another process too, as
+    #: `satchel.submit`'s workers do): it may hold a password, so messages show it masked
     url: str
 
     # -- projects ------------------------------------------------------------------------------
