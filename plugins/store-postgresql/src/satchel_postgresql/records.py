@@ -271,7 +271,8 @@ class PostgreSQLRecords(RecordStore):
             (status, ended, error, _json_or_null(report), workflow_id),
         )
         if changed != 1:
-            raise SatchelError(f"no workflow {workflow_id!r} in the PostgreSQL records at {self.location.url}")
+            where = self.location.url
+            raise SatchelError(f"no workflow {workflow_id!r} in the PostgreSQL records at {where}")
 
     def get_workflow(self, workflow_id: str) -> WorkflowRecord | None:
         """The workflow with this id, or the only one whose id starts with it."""
