@@ -42,7 +42,7 @@ def test_an_unreachable_server_is_a_clear_error(server):
 
 def test_the_command_line_says_it_in_one_line(server, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith("SATCHEL_")}
-    env["SATCHEL_HOME"] = str(tmp_path)
+    env["SATCHEL_HOME"], env["TMPDIR"] = str(tmp_path), str(tmp_path)
     url = server.url(password="Wrong-pw-77")
     done = subprocess.run([sys.executable, "-m", "satchel", "--records", url, "runs"], capture_output=True,
                           text=True, env=env)  # fmt: skip

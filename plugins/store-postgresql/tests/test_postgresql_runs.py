@@ -48,7 +48,12 @@ def test_runs_are_recorded_in_postgresql_and_payloads_in_the_folder(server, reco
 
 
 def _env(**extra: str) -> dict[str, str]:
+    """The environment of a child process: no SATCHEL_ variable but `extra`, and a temporary folder
+    of its own (its scratch folders never appear in the shared one that other tests watch)."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("SATCHEL_")}
+    home = Path(extra["SATCHEL_HOME"])
+    (home.parent / "tmp").mkdir(parents=True, exist_ok=True)
+    env["TMPDIR"] = str(home.parent / "tmp")
     env.update(extra)
     return env
 
