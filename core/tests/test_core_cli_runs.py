@@ -141,6 +141,18 @@ def test_store_option_picks_the_store(store, job, capsys, tmp_path):
     assert json.loads(run_cli(capsys, "runs", "--json")[1]) == []
 
 
+def test_records_and_payloads_options_move_them(store, job, capsys, tmp_path):
+    database, payloads = tmp_path / "records" / "runs.db", tmp_path / "payloads"
+    where = ["--records", f"sqlite:///{database}", "--payloads", str(payloads)]
+    code, _, err = run_cli(capsys, *where, "run", f"{job}:prepare", "--project", "moved")
+    assert code == 0, err
+    assert database.is_file() and any(path.is_file() for path in payloads.rglob("*"))
+    assert not (store / "satchel.db").exists(), "the records went to the store folder"
+    listed = json.loads(run_cli(capsys, "runs", "--json", "--records", f"sqlite:///{database}")[1])
+    assert [run["project"] for run in listed] == ["moved"]
+    assert json.loads(run_cli(capsys, "runs", "--json")[1]) == []  # without them: the store folder
+
+
 def test_verify_names_each_damaged_artifact_and_its_run(store, job, capsys):
     run_cli(capsys, "run", f"{job}:prepare", "--project", "demo")
     code, out, _ = run_cli(capsys, "verify")

@@ -12,8 +12,14 @@ given with the specification and upstream outcomes, all small JSON-able dicts.
 
 `open_store` opens the store a location names (the same rules as `satchel.run`), for tools that
 read records and payloads directly (`satchel-ui`); `run_document` is a run's JSON shape.
+
+Also here for backends: `now()`, the clock runs and artifacts are recorded with (ISO 8601, UTC),
+`StoreVersionError` for a store made by a newer version, and `run_document` /
+`workflow_document`, what a run or workflow is as JSON (`list_runs_json` must give the same).
+Conformance: `satchel.testing.check_record_store`.
 """
 
+from satchel.packaging.timestamps import now
 from satchel.tracking.executors import GROUP as EXECUTORS_GROUP
 from satchel.tracking.executors import Executor, Step
 from satchel.tracking.store.opening import GROUP, Store, open_store
@@ -29,7 +35,9 @@ from satchel.tracking.store.records import (
     RunRecord,
     WorkflowRecord,
     run_document,
+    workflow_document,
 )
+from satchel.tracking.store.sqlite_schema import StoreVersionError
 
 __all__ = [
     "ABORTED",
@@ -46,7 +54,10 @@ __all__ = [
     "RunRecord",
     "Step",
     "Store",
+    "StoreVersionError",
     "WorkflowRecord",
+    "now",
     "open_store",
     "run_document",
+    "workflow_document",
 ]

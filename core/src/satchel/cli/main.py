@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the store's folder (default: $SATCHEL_HOME, else ./.satchel)",
     )
+    for option, variable in (("--records", "SATCHEL_RECORDS"), ("--payloads", "SATCHEL_PAYLOADS")):
+        where = f"where {option[2:]} are kept (default: ${variable})"
+        common.add_argument(option, default=argparse.SUPPRESS, metavar="URL", help=where)
     parser = _Parser(prog="satchel", description="satchel: tracked, reproducible artifacts", parents=[common])
     parser.add_argument("--version", action="version", version=f"satchel {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -70,6 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if extra and not getattr(args, "accepts_anything", False):  # a stub takes anything
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.store = getattr(args, "store", None)
+        records, payloads = getattr(args, "records", None), getattr(args, "payloads", None)
+        if records or payloads:  # every command opens the store through args.store
+            from satchel.tracking.store.opening import open_store
+
+            args.store = open_store(args.store, records=records, payloads=payloads)
         code = args.handler(args)
         sys.stdout.flush()
         return code

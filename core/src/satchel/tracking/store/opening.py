@@ -37,7 +37,7 @@ class Store:
 
     def describe(self) -> str:
         """Where it is, for messages."""
-        return f"records {self.records.url}, payloads {self.payloads.url}"
+        return f"records {_safe(self.records.url)}, payloads {_safe(self.payloads.url)}"
 
 
 _OPEN: dict[tuple[str, str], Store] = {}
@@ -61,7 +61,8 @@ def open_store(
     payloads: str | None = None,
 ) -> Store:
     """Open (or reuse) the store at this location; see the module docstring for the rules. An
-    opened `Store` is returned as it is (internal callers pass the store they work in)."""
+    opened `Store` is returned as it is (internal callers pass the store they work in;
+    the command line's `--records`/`--payloads`)."""
     if isinstance(store, Store):
         return store
     folder = home(store)

@@ -2,7 +2,9 @@
 
 A backend implements it to keep records elsewhere (another database); the tracking code uses
 nothing else. Every method is one short transaction; none is held open while a payload is
-written.
+written. A run is read with its artifacts from one state of the store (never a finished run
+without them), however many processes write at once. `satchel.testing.check_record_store`
+checks an implementation.
 """
 
 from __future__ import annotations
@@ -130,6 +132,8 @@ class RunQuery:
 class RecordStore(ABC):
     """Projects, runs and artifacts. Artifacts are returned with `uri` set and no local path."""
 
+    #: the URL that opens this store again (`open_store(records=url)`, in another process too, as
+    #: `satchel.submit`'s workers do): it may hold a password, so messages show it masked
     url: str
 
     # -- projects ------------------------------------------------------------------------------

@@ -93,11 +93,27 @@ class SQLiteRecords(RecordStore):
         connection.row_factory = sqlite3.Row
         return connection.execute(sql, parameters).fetchall()
 
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Reads that must see one state of the database (runs, then their artifacts): one read
+        transaction. Outside one, each statement sees the latest commit, and a run finished in
+        between would be listed `running` with artifacts, or a new run's artifacts without it."""
+        connection = self._connect()
+        if connection.in_transaction:  # already inside one (a nested call)
+            yield
+            return
+        connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            connection.execute("COMMIT")
+
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's connection (not one inherited from the parent of a forked child)."""
         connection = getattr(self._local, "connection", None)
         if connection is not None:
-            connection.close()
+            if self._local.pid == os.getpid():
+                connection.close()
             self._local.connection = None
 
     # -- projects ------------------------------------------------------------------------------
@@ -187,6 +203,10 @@ class SQLiteRecords(RecordStore):
 
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run with this id, or the only one whose id starts with it."""
+        with self._snapshot():
+            return self._get_run(run_id)
+
+    def _get_run(self, run_id: str) -> RunRecord | None:
         rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
         if not rows and run_id and all(c in "0123456789abcdef" for c in run_id):
             rows = self._read(
@@ -206,13 +226,14 @@ class SQLiteRecords(RecordStore):
         """Matching runs, oldest first, with their artifacts."""
         where, parameters = _conditions(query)
         columns = ", ".join(f"r.{name.strip()}" for name in _RUN_COLUMNS.split(","))
-        rows = self._read(f"SELECT {columns} FROM runs r{where} ORDER BY r.seq", parameters)
         artifact_columns = ", ".join(f"a.{name.strip()}" for name in _ARTIFACT_COLUMNS.split(","))
-        artifacts = self._read(
-            f"SELECT {artifact_columns} FROM artifacts a JOIN runs r ON r.id = a.run_id{where} "
-            "ORDER BY a.run_seq, a.key",
-            parameters,
-        )
+        with self._snapshot():
+            rows = self._read(f"SELECT {columns} FROM runs r{where} ORDER BY r.seq", parameters)
+            artifacts = self._read(
+                f"SELECT {artifact_columns} FROM artifacts a JOIN runs r ON r.id = a.run_id{where} "
+                "ORDER BY a.run_seq, a.key",
+                parameters,
+            )
         return _attach([_run(row) for row in rows], artifacts)
 
     def list_runs_json(self, query: RunQuery) -> str:
@@ -230,12 +251,13 @@ class SQLiteRecords(RecordStore):
         """The most recently started matching run, with its artifacts."""
         where, parameters = _conditions(query)
         columns = ", ".join(f"r.{name.strip()}" for name in _RUN_COLUMNS.split(","))
-        rows = self._read(f"SELECT {columns} FROM runs r{where} ORDER BY r.seq DESC LIMIT 1", parameters)
-        if not rows:
-            return None
-        artifacts = self._read(
-            f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = ? ORDER BY key", (rows[0]["id"],)
-        )
+        with self._snapshot():
+            rows = self._read(f"SELECT {columns} FROM runs r{where} ORDER BY r.seq DESC LIMIT 1", parameters)
+            if not rows:
+                return None
+            artifacts = self._read(
+                f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE run_id = ? ORDER BY key", (rows[0]["id"],)
+            )
         return _attach([_run(rows[0])], artifacts)[0]
 
     def running_runs(self) -> list[RunRecord]:
