@@ -153,8 +153,9 @@ def _nightly_on(steps, client):
     """The same three steps submitted to the cluster, in the store the environment names."""
     with satchel.workflow("nightly", project="team", executor=client) as wf:
         table = satchel.submit(steps("make_table"), returns=["table:dataset"])
-        model = satchel.submit(steps("fit"), inputs={"table": table.uri("table")}, returns=["weights", "stats"])
-        inputs = {"weights": model.uri("weights"), "table": table.uri("table")}
+        inputs = {"table": table.uri("table")}
+        model = satchel.submit(steps("fit"), inputs=inputs, returns=["weights", "stats"])
+        inputs["weights"] = model.uri("weights")
         satchel.submit(steps("score"), inputs=inputs, returns=["score"])
     return wf
 
