@@ -16,6 +16,7 @@ import pytest
 
 from satchel.discovery.entry_points import find_entry_points
 from satchel.packaging.collecting import GROUP
+from satchel.packaging.declarations import FORMAT
 
 LIBRARY = '''
 """A library with a type of its own (not a plugin: no entry point)."""
@@ -268,7 +269,7 @@ def test_declarations_that_no_longer_match_fail_the_plugin_until_collected_again
     assert again["packed"] == [{"w": "widget"}]
 
 
-@pytest.mark.parametrize("garbage", ["{not json", "[]", '{"format": 1, "key": 3, "plugins": {"x": 5}}', ""])
+@pytest.mark.parametrize("garbage", ["{not json", "[]", '{"format": 2, "key": 3, "plugins": {"x": 5}}', ""])
 def test_a_corrupt_cache_file_is_ignored_and_rewritten(site, garbage):
     site.install("a")
     site.start()
@@ -278,7 +279,7 @@ def test_a_corrupt_cache_file_is_ignored_and_rewritten(site, garbage):
     assert started["imported"] == ["plugin_a"], "not served"
     assert started["packed"] == [{"w": "widget"}]
     assert started["warnings"] == []
-    assert json.loads(path.read_text())["format"] == 1
+    assert json.loads(path.read_text())["format"] == FORMAT
     assert site.start()["imported"] == []
 
 
@@ -291,3 +292,18 @@ def test_a_cache_that_cannot_be_written_changes_nothing(site, tmp_path):
         assert started["imported"] == ["plugin_a"]
         assert started["packed"] == [{"w": "widget"}]
         assert started["warnings"] == []
+
+
+@pytest.mark.parametrize("packagers", [[[1, 2]], [["x"] * 9], "not a list", None])
+def test_a_malformed_entry_of_a_valid_cache_file_is_not_served(site, packagers):
+    site.install("a")
+    site.start()
+    (path,) = site.cache_files()
+    data = json.loads(path.read_text())
+    (entry,) = [entry for key, entry in data["plugins"].items() if "t_a=" in key]
+    entry["packagers"] = packagers
+    path.write_text(json.dumps(data))
+    started = site.start()
+    assert started["imported"] == ["plugin_a"], "collected by importing it"
+    assert started["packed"] == [{"w": "widget"}]
+    assert site.start()["imported"] == [], "and cached again"

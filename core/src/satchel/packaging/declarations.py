@@ -19,23 +19,22 @@ import sys
 import threading
 import time
 import zlib
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from satchel._version import __version__
 
-FORMAT = 1
+FORMAT = 2  # what the file holds and how; another is ignored
 RACY_NS = 2_000_000_000  # files modified this recently are not trusted to keep their stamp
 KEEP = 16  # cache files kept per folder (one per installation seen), the newest ones
 _PREFIX = "packagers-"
 
 
-@dataclass(frozen=True)
-class Declaration:
+class Declaration(NamedTuple):
     """One checked packager class, as selection and `satchel plugins` see it before its import.
 
     `name` is `module.qualname`, `spec` the declared type as text (`TypeSpec.parse` reads it
-    back), `priority` the one collection gave it.
+    back), `priority` the one collection gave it. (A named tuple: a dataclass costs more to
+    define than a start-up with a warm cache spends reading every declaration.)
     """
 
     name: str
@@ -50,20 +49,16 @@ class Declaration:
 
     @classmethod
     def from_json(cls, data: Any) -> Declaration:
-        """A declaration read back from the cache; ValueError when it is not one."""
-        fields = dict(data)
-        fields["artifact_types"] = tuple(fields["artifact_types"])
-        declaration = cls(**fields)
-        text_fields = (declaration.name, declaration.module, declaration.spec)
-        text_fields += (declaration.default_packing, declaration.default_unpacking)
-        if not (
-            all(isinstance(value, str) for value in (*text_fields, *declaration.artifact_types))
-            and type(declaration.priority) is int
-            and isinstance(declaration.pack_subclasses, bool)
-            and isinstance(declaration.overrides_is_packable, bool)
+        """A declaration read back from the cache (a list, in field order); ValueError when it
+        is not one."""
+        name, module, spec, priority, kinds, packing, unpacking, subclasses, overrides = data
+        texts = (name, module, spec, packing, unpacking, *kinds)
+        flags = (subclasses, overrides)
+        if type(priority) is not int or not all(type(v) is str for v in texts) or not all(
+            type(flag) is bool for flag in flags
         ):
             raise ValueError(f"not a packager declaration: {data!r}")
-        return declaration
+        return cls(name, module, spec, priority, tuple(kinds), packing, unpacking, subclasses, overrides)
 
 
 def cache_dir() -> str:
@@ -164,7 +159,7 @@ class DeclarationsCache:
             return
         self._plugins[key] = {
             "files": stamps,
-            "packagers": [asdict(declaration) for declaration in declarations],
+            "packagers": declarations,  # each written as a list, in field order
         }
         self.changed = True
 
