@@ -75,9 +75,7 @@ class PackagerRecord:
         record.default_unpacking_type = declaration.default_unpacking
         record.pack_subclasses = declaration.pack_subclasses
         record.overrides_is_packable = declaration.overrides_is_packable
-        for hook in HOOKS:
-            setattr(record, hook, record._loading_hook(hook))
-        return record
+        return record  # no class, instance or hooks yet: `__getattr__` loads them when asked
 
     def declaration(self) -> Declaration:
         """What the declarations cache keeps of this record."""
@@ -110,24 +108,14 @@ class PackagerRecord:
         return self._loader() and self.loaded  # the loader knows a failure (and may raise it again)
 
     def __getattr__(self, name: str) -> Any:
-        # only reached for `cls` and `instance` of a record whose plugin is not imported yet
-        if name in ("cls", "instance") and "_loader" in self.__dict__:
+        # only reached for the class, instance and hooks of a record whose plugin is not
+        # imported yet (the type index imports it before offering the record to anyone)
+        if name in _LOADED_ATTRIBUTES and "_loader" in self.__dict__:
             if self.load():
                 return self.__dict__[name]
             reason = self.plugin.reason if self.plugin is not None else None
             raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
         raise AttributeError(name)
-
-    def _loading_hook(self, hook: str) -> Callable[..., Any]:
-        """A hook standing in until the plugin is imported (the type index imports it first)."""
-
-        def call(*args: Any) -> Any:
-            if not self.load():
-                reason = self.plugin.reason if self.plugin is not None else None
-                raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
-            return getattr(self, hook)(*args)
-
-        return call
 
     def trace(self) -> None:
         """Replace the bound hooks by wrappers that print each call (`SATCHEL_TRACE_PLUGINS`)."""
@@ -177,3 +165,4 @@ class PackagerRecord:
 
 
 _BASE_IS_PACKABLE = (Packager.is_packable, DefaultPackager.is_packable)
+_LOADED_ATTRIBUTES = frozenset({"cls", "instance", *HOOKS})

@@ -48,13 +48,13 @@ class _State:
         pending: tuple[PackagerRecord, ...],
         modules_seen: int,
         *,
-        pending_modules: tuple[str, ...] | None = None,
+        pending_modules: frozenset[str] | None = None,
         cache: dict[type, tuple[PackagerRecord, ...]] | None = None,
     ) -> None:
         self.by_origin = by_origin
         self.pending = pending
         if pending_modules is None:  # the top-level modules the pending packagers wait for
-            pending_modules = tuple(sorted({m for r in pending for m in r.spec.modules()}))
+            pending_modules = frozenset(m for r in pending for m in r.spec.modules())
         self.pending_modules = pending_modules
         self.modules_seen = modules_seen  # len(sys.modules) when pending was last checked
         self.cache = {} if cache is None else cache
@@ -105,19 +105,25 @@ class TypeIndex:
         unresolved: list[PackagerRecord] = []
         with self._lock:
             state = self._state
-            modules: tuple[str, ...] | None = state.pending_modules
+            modules: frozenset[str] | None = state.pending_modules
             if record.name in self._names:  # a replacement: what it waited for may be gone
                 by_origin, pending = state.without(record.name)
                 modules = None
             else:  # the common case, kept cheap: collecting many plugins adds them one by one
-                by_origin, pending = dict(state.by_origin), state.pending
+                by_origin, pending = state.by_origin, state.pending
             self._names.add(record.name)
             modules_seen = state.modules_seen
-            if not self._try_resolve(record, by_origin, problems, unresolved):
+            added: _ByOrigin = {}
+            done = self._try_resolve(record, added, problems, unresolved)
+            if added:  # a copy, never the published one, gets the new entry
+                by_origin = dict(by_origin)
+                for origin, records in added.items():
+                    by_origin[origin] = (*by_origin.get(origin, ()), *records)
+            if not done:
                 pending = (*pending, record)
                 modules_seen = -1  # look again at the next candidates() call
-                if modules is not None and not record.spec.modules() <= set(modules):
-                    modules = tuple(sorted(record.spec.modules().union(modules)))
+                if modules is not None and not record.spec.modules() <= modules:
+                    modules = modules | record.spec.modules()
             self._state = _State(by_origin, pending, modules_seen, pending_modules=modules)
         _warn(problems)
         self._load_unresolved(unresolved)
