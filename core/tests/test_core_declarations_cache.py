@@ -294,7 +294,10 @@ def test_a_cache_that_cannot_be_written_changes_nothing(site, tmp_path):
         assert started["warnings"] == []
 
 
-@pytest.mark.parametrize("packagers", [[[1, 2]], [["x"] * 9], "not a list", None])
+DAMAGED_SPEC = ["plugin_a.WidgetPackager", "plugin_a", "Wid[[", 4, ["result"], "result", "object", False, False]
+
+
+@pytest.mark.parametrize("packagers", [[[1, 2]], [["x"] * 9], "not a list", None, [DAMAGED_SPEC]])
 def test_a_malformed_entry_of_a_valid_cache_file_is_not_served(site, packagers):
     site.install("a")
     site.start()

@@ -88,8 +88,11 @@ def _collect_installed_one(
     ep = entry_point
     key = cache.plugin_key(ep.distribution, ep.version, ep.name, ep.value)
     declarations = cache.get(key)
-    if declarations is not None:
-        deferred = _Deferred(status, ep.value, declarations, cache, statuses)
+    try:
+        deferred = _Deferred(status, ep.value, declarations, cache, statuses) if declarations else None
+    except ValueError:  # a declared type that does not parse: a damaged cache
+        deferred = None
+    if deferred is not None:
         registry.add(deferred.records)
         status.status, status.reason, status.items = "loaded", None, deferred.records
         return

@@ -3,8 +3,8 @@ start can index its packagers without importing it (`SATCHEL_CACHE_DIR`).
 
 One JSON file per fingerprint of what is installed (`discovery.entry_points.Installed`), in
 `$SATCHEL_CACHE_DIR`, else `$XDG_CACHE_HOME/satchel`, else `~/.cache/satchel`. The file holds
-the whole fingerprint (with satchel's and Python's versions) and is read only when it is the
-same, so a changed installation is never served an old answer. Each plugin's entry also lists
+the whole fingerprint (with satchel's and Python's versions, and the stamps of the satchel
+modules that decide what collection accepts) and is read only when it is the same, so a changed installation is never served an old answer. Each plugin's entry also lists
 the files its packagers came from, with their mtimes and sizes: an edited module (an editable
 install) makes that entry stale, and the plugin is imported and collected as without a cache.
 Files are written atomically (temporary file, then `os.replace`); an unreadable, corrupt or
@@ -27,6 +27,18 @@ FORMAT = 2  # what the file holds and how; another is ignored
 RACY_NS = 2_000_000_000  # files modified this recently are not trusted to keep their stamp
 KEEP = 16  # cache files kept per folder (one per installation seen), the newest ones
 _PREFIX = "packagers-"
+#: satchel's modules that decide what collection accepts and records: their files are in the key.
+_DECIDING = (
+    "satchel.hookspecs",
+    "satchel.discovery.loading",
+    "satchel.packaging.packager",
+    "satchel.packaging.default_packager",
+    "satchel.packaging.type_hints",
+    "satchel.packaging.validation",
+    "satchel.packaging.records",
+    "satchel.packaging.declarations",
+    "satchel.packaging.collecting",
+)
 
 
 class Declaration(NamedTuple):
@@ -82,6 +94,14 @@ def file_stamps(paths: set[str]) -> list[list[Any]]:
     return stamps
 
 
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
 def _unchanged(stamps: Any) -> bool:
     for path, mtime, size in stamps:
         try:
@@ -97,8 +117,11 @@ class DeclarationsCache:
     """The cached declarations of one installation (one fingerprint), read once, saved once."""
 
     def __init__(self, fingerprint: str) -> None:
-        self.key = "\n".join((f"satchel {__version__}", sys.version, sys.implementation.cache_tag or ""))
-        self.key += "\n" + fingerprint
+        parts = [f"satchel {__version__}", sys.version, sys.implementation.cache_tag or ""]
+        for name in _DECIDING:  # an edited satchel (a development checkout) checks differently
+            path = getattr(sys.modules.get(name), "__file__", None)
+            parts.append(f"{path}\t{_stamp(path) if path else None}")
+        self.key = "\n".join(parts) + "\n" + fingerprint
         name = f"{zlib.crc32(self.key.encode()):08x}{zlib.adler32(self.key.encode()):08x}"
         self.folder = cache_dir()
         self.path = os.path.join(self.folder, f"{_PREFIX}{name}.json")
