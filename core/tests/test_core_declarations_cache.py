@@ -294,7 +294,8 @@ def test_a_cache_that_cannot_be_written_changes_nothing(site, tmp_path):
         assert started["warnings"] == []
 
 
-DAMAGED_SPEC = ["plugin_a.WidgetPackager", "plugin_a", "Wid[[", 4, ["result"], "result", "object", False, False]
+DAMAGED_SPEC = ["plugin_a.WidgetPackager", "plugin_a", "Wid[[", 4, ["result"], "result", "object"]
+DAMAGED_SPEC += [False, False]
 
 
 @pytest.mark.parametrize("packagers", [[[1, 2]], [["x"] * 9], "not a list", None, [DAMAGED_SPEC]])

@@ -118,7 +118,12 @@ def _read_entry_points(dist: Distribution, group: str) -> tuple[str, list[tuple[
 
 
 def _mtime(path: str) -> int:
-    """The mtime (ns) of a file or folder; -1 when it does not exist."""
+    """The mtime (ns) of a file or folder; -1 when it does not exist.
+
+    A distribution folder's own is set when an installer creates it (never copied from the wheel,
+    whose files may all carry one fixed reproducible-build date); its entry_points.txt's changes
+    when someone edits the entry points in place.
+    """
     try:
         return os.stat(path).st_mtime_ns
     except OSError:

@@ -4,11 +4,12 @@ start can index its packagers without importing it (`SATCHEL_CACHE_DIR`).
 One JSON file per fingerprint of what is installed (`discovery.entry_points.Installed`), in
 `$SATCHEL_CACHE_DIR`, else `$XDG_CACHE_HOME/satchel`, else `~/.cache/satchel`. The file holds
 the whole fingerprint (with satchel's and Python's versions, and the stamps of the satchel
-modules that decide what collection accepts) and is read only when it is the same, so a changed installation is never served an old answer. Each plugin's entry also lists
-the files its packagers came from, with their mtimes and sizes: an edited module (an editable
-install) makes that entry stale, and the plugin is imported and collected as without a cache.
-Files are written atomically (temporary file, then `os.replace`); an unreadable, corrupt or
-unwritable cache is ignored, never an error. Only plugins that collected cleanly are cached.
+modules that decide what collection accepts) and is read only when it is the same, so a changed
+installation is never served an old answer. Each plugin's entry also lists the files its
+packagers came from, with their mtimes and sizes: an edited module (an editable install) makes
+that entry stale, and the plugin is imported and collected as without a cache. Files are
+written atomically (temporary file, then `os.replace`); an unreadable, corrupt or unwritable
+cache is ignored, never an error. Only plugins that collected cleanly are cached.
 """
 
 from __future__ import annotations
