@@ -63,7 +63,7 @@ class PackagerRecord:
     ) -> PackagerRecord:
         """A record from cached declarations; `loader()` imports the plugin and binds its records
         (True), or records the plugin's failure (False; raises for a mandatory plugin)."""
-        record = cls.__new__(cls)
+        record = _DeclaredRecord.__new__(_DeclaredRecord)
         record.priority, record.plugin = declaration.priority, plugin
         record.spec = TypeSpec.parse(declaration.spec)
         record.order, record.resolved = -1, None
@@ -98,6 +98,7 @@ class PackagerRecord:
             bound = getattr(instance, hook)
             setattr(self, hook, traced_hook(self.name, hook, bound) if self.traced else bound)
         self.loaded = True
+        self.__class__ = PackagerRecord  # a plain record from now on (see `_DeclaredRecord`)
 
     def load(self) -> bool:
         """Import the plugin of a record made from cached declarations; whether it is usable."""
@@ -106,16 +107,6 @@ class PackagerRecord:
         if self._loader is None:
             return False
         return self._loader() and self.loaded  # the loader knows a failure (and may raise it again)
-
-    def __getattr__(self, name: str) -> Any:
-        # only reached for the class, instance and hooks of a record whose plugin is not
-        # imported yet (the type index imports it before offering the record to anyone)
-        if name in _LOADED_ATTRIBUTES and "_loader" in self.__dict__:
-            if self.load():
-                return self.__dict__[name]
-            reason = self.plugin.reason if self.plugin is not None else None
-            raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
-        raise AttributeError(name)
 
     def trace(self) -> None:
         """Replace the bound hooks by wrappers that print each call (`SATCHEL_TRACE_PLUGINS`)."""
@@ -162,6 +153,25 @@ class PackagerRecord:
     def __repr__(self) -> str:
         state = "loaded" if self.loaded else "failed" if self.failed else "not imported yet"
         return f"<PackagerRecord {self.name} priority {self.priority} ({state})>"
+
+
+class _DeclaredRecord(PackagerRecord):
+    """A record from cached declarations until its plugin is imported (`bind` then makes it a
+    plain `PackagerRecord`): asking it for its class, instance or hooks imports the plugin.
+
+    Only this class has a `__getattr__`: on any class that has one, Python cannot specialize
+    attribute reads, and the records' attributes are read on every pack.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for what a record gets from its imported class (the type index imports
+        # the plugin before offering the record to anyone)
+        if name in _LOADED_ATTRIBUTES and "_loader" in self.__dict__:
+            if self.load():
+                return self.__dict__[name]
+            reason = self.plugin.reason if self.plugin is not None else None
+            raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
+        raise AttributeError(name)
 
 
 _BASE_IS_PACKABLE = (Packager.is_packable, DefaultPackager.is_packable)
