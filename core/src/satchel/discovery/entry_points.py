@@ -13,19 +13,21 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Distribution:
-    """One distribution folder on `sys.path` (the first of its name), before its files are read."""
+class Distribution(NamedTuple):
+    """One distribution folder on `sys.path` (the first of its name), before its files are read.
+
+    (Named tuples here: a dataclass costs more to define than reading a warm cache.)
+    """
 
     path: str
     distribution: str  # from the folder's name (normalized); the metadata has the real one
     version: str
 
 
-@dataclass
 class Installed:
     """The distributions on `sys.path` and a fingerprint of them, from listing folders alone.
 
@@ -36,9 +38,9 @@ class Installed:
     `entry_points` had to read from files: `{path: (real name, [(name, value), ...])}`.
     """
 
-    distributions: list[Distribution]
-    fingerprint: str
-    read: dict[str, tuple[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    def __init__(self, distributions: list[Distribution], fingerprint: str) -> None:
+        self.distributions, self.fingerprint = distributions, fingerprint
+        self.read: dict[str, tuple[str, list[tuple[str, str]]]] = {}
 
     def entry_points(
         self, group: str, known: Mapping[str, tuple[str, list[tuple[str, str]]]] | None = None
