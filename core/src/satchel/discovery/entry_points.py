@@ -10,7 +10,6 @@ files said is kept there too, so a start with a valid cache reads none of them).
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,9 +31,9 @@ class Installed:
     """The distributions on `sys.path` and a fingerprint of them, from listing folders alone.
 
     The fingerprint is text (compared whole, never a hash alone): `sys.path`, then each
-    distribution folder's path, version, and the mtimes of the folder and of its
-    entry_points.txt. Installing, upgrading, reinstalling or removing a distribution, editing
-    its entry points, or changing `sys.path` changes it. `read` collects what
+    distribution folder's path, version and mtime. Installing, upgrading, reinstalling or
+    removing a distribution, or changing `sys.path`, changes it (editing a dist-info's files in
+    place, which no installer does, does not). `read` collects what
     `entry_points` had to read from files: `{path: (real name, [(name, value), ...])}`.
     """
 
@@ -74,8 +73,14 @@ class EntryPoint:
 
 
 def normalize(name: str) -> str:
-    """A distribution name compared the way packaging does (PEP 503)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """A distribution name compared the way packaging does (PEP 503: runs of `-_.` are one `-`).
+
+    String methods, not a regular expression: this runs for every distribution at every start.
+    """
+    key = name.replace("_", "-").replace(".", "-").lower()
+    while "--" in key:
+        key = key.replace("--", "-")
+    return key
 
 
 def find_entry_points(group: str) -> list[EntryPoint]:
@@ -89,7 +94,7 @@ def scan_installed() -> Installed:
     found: list[Distribution] = []
     parts = [repr(sys.path)]
     for entry in sys.path:
-        folder = entry or "."
+        folder = os.path.abspath(entry or ".")
         try:
             names = sorted(os.listdir(folder))
         except OSError:
@@ -97,15 +102,14 @@ def scan_installed() -> Installed:
         for name in names:
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
-            path = os.path.abspath(os.path.join(folder, name))
+            path = os.path.join(folder, name)
             distribution, version = _name_and_version(path, name)
             key = normalize(distribution)
             if key in seen:
                 continue
             seen.add(key)
             found.append(Distribution(path, distribution, version))
-            stamps = f"{_mtime(path)}\t{_mtime(os.path.join(path, 'entry_points.txt'))}"
-            parts.append(f"{path}\t{version}\t{stamps}")
+            parts.append(f"{path}\t{version}\t{_mtime(path)}")
     return Installed(found, "\n".join(parts))
 
 
@@ -120,11 +124,11 @@ def _read_entry_points(dist: Distribution, group: str) -> tuple[str, list[tuple[
 
 
 def _mtime(path: str) -> int:
-    """The mtime (ns) of a file or folder; -1 when it does not exist.
+    """The mtime (ns) of a distribution folder; -1 when it does not exist.
 
-    A distribution folder's own is set when an installer creates it (never copied from the wheel,
-    whose files may all carry one fixed reproducible-build date); its entry_points.txt's changes
-    when someone edits the entry points in place.
+    Set when an installer creates the folder and writes its files (never copied from the wheel,
+    whose files may all carry one fixed reproducible-build date), so every install, upgrade or
+    reinstall changes it. One `stat` per distribution: at every start, for every distribution.
     """
     try:
         return os.stat(path).st_mtime_ns

@@ -45,6 +45,7 @@ def collect_installed(registry: Registry) -> tuple[list[PluginStatus], list[Plug
     cache = DeclarationsCache(installed.fingerprint)
     entry_points = installed.entry_points(GROUP, cache.distributions)
     cache.remember_distributions(installed.read)
+    cached: list[PackagerRecord] = []  # from the cache, added together (in order) to the registry
     for entry_point in entry_points:
         found.add(entry_point.name)
         status = PluginStatus.of(entry_point, mandatory=entry_point.name in required)
@@ -54,7 +55,8 @@ def collect_installed(registry: Registry) -> tuple[list[PluginStatus], list[Plug
             if status.mandatory:
                 status.reason += " and in SATCHEL_REQUIRE; remove it from one of them"
         else:
-            _collect_installed_one(registry, status, entry_point, cache, statuses)
+            _collect_installed_one(registry, status, entry_point, cache, statuses, cached)
+    registry.add(cached)
     cache.save()
     for name in sorted(required - found):
         status = PluginStatus(name, "", mandatory=True)
@@ -83,8 +85,10 @@ def _collect_installed_one(
     entry_point: EntryPoint,
     cache: DeclarationsCache,
     statuses: list[PluginStatus],
+    cached: list[PackagerRecord],
 ) -> None:
-    """Collect one installed entry point from the cache (not imported), or by importing it."""
+    """Collect one installed entry point from the cache (its records join `cached`, not imported
+    yet), or by importing it (after adding `cached` to the registry, so the order is kept)."""
     ep = entry_point
     key = cache.plugin_key(ep.distribution, ep.version, ep.name, ep.value)
     declarations = cache.get(key)
@@ -93,9 +97,11 @@ def _collect_installed_one(
     except ValueError:  # a declared type that does not parse: a damaged cache
         deferred = None
     if deferred is not None:
-        registry.add(deferred.records)
+        cached.extend(deferred.records)
         status.status, status.reason, status.items = "loaded", None, deferred.records
         return
+    registry.add(cached)
+    cached.clear()
     before = set(sys.modules)
     load(registry, status, ep.value, INSTALLED_PRIORITY, stacklevel=5)
     if status.status == "loaded" and all(_cacheable(record) for record in status.items):

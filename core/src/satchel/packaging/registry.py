@@ -86,7 +86,8 @@ class Registry:
     # -- contents ----------------------------------------------------------------------------
 
     def add(self, records: list[PackagerRecord]) -> None:
-        """Add one plugin's packagers, all or none; each replaces a collected one of its class.
+        """Add one plugin's packagers (or those of several plugins from the declarations cache),
+        all or none; each replaces a collected one of its class.
 
         Raises `LoadProblem` when pluggy refuses a hook (nothing is added then).
         """
@@ -108,16 +109,17 @@ class Registry:
             if previous is not None and previous.loaded and self._pluggy.is_registered(previous.instance):
                 self._pluggy.unregister(previous.instance)
             self._records[record.name] = record
-            self._index.add(record)
+        self._index.add_all(records)
 
     def extended(self) -> Registry:
         """A new registry holding the same packagers, to which more can be added (a run's custom
         packagers) without changing this one; it traces hook calls when this one does."""
         other = Registry(trace=self.tracing)
         other._order = itertools.count(next(self._order))
-        for record in sorted(self._records.values(), key=lambda r: r.order):
+        records = sorted(self._records.values(), key=lambda r: r.order)
+        for record in records:
             other._records[record.name] = record
-            other._index.add(record)
+        other._index.add_all(records)
         return other
 
     def get(self, name: str) -> PackagerRecord | None:

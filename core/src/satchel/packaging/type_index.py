@@ -22,6 +22,7 @@ from __future__ import annotations
 import sys
 import threading
 import warnings
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, get_args
 
 from satchel.errors import SatchelPluginWarning
@@ -81,12 +82,19 @@ class _State:
 
     def without(self, name: str) -> tuple[_ByOrigin, tuple[PackagerRecord, ...]]:
         """Copies of the index and the pending packagers without the packager class `name`."""
-        by_origin = {}
-        for origin, records in self.by_origin.items():
-            kept = tuple(record for record in records if record.name != name)
-            if kept:
-                by_origin[origin] = kept
-        return by_origin, tuple(record for record in self.pending if record.name != name)
+        return _without(self.by_origin, self.pending, name)
+
+
+def _without(
+    by_origin: _ByOrigin, pending: Iterable[PackagerRecord], name: str
+) -> tuple[_ByOrigin, tuple[PackagerRecord, ...]]:
+    """Copies of an index and of pending packagers without the packager class `name`."""
+    kept_by_origin = {}
+    for origin, records in by_origin.items():
+        kept = tuple(record for record in records if record.name != name)
+        if kept:
+            kept_by_origin[origin] = kept
+    return kept_by_origin, tuple(record for record in pending if record.name != name)
 
 
 class TypeIndex:
@@ -101,30 +109,40 @@ class TypeIndex:
 
     def add(self, record: PackagerRecord) -> None:
         """Index a packager (replacing any earlier one of the same class)."""
+        self.add_all([record])
+
+    def add_all(self, records: list[PackagerRecord]) -> None:
+        """Index packagers in order (each replacing any earlier one of its class), as one change:
+        collecting many plugins from the declarations cache adds them all at once."""
+        if not records:
+            return
         problems: list[str] = []
         unresolved: list[PackagerRecord] = []
         with self._lock:
             state = self._state
+            by_origin, pending = state.by_origin, list(state.pending)
             modules: frozenset[str] | None = state.pending_modules
-            if record.name in self._names:  # a replacement: what it waited for may be gone
-                by_origin, pending = state.without(record.name)
-                modules = None
-            else:  # the common case, kept cheap: collecting many plugins adds them one by one
-                by_origin, pending = state.by_origin, state.pending
-            self._names.add(record.name)
+            waiting: set[str] = set()
+            copied = False  # by_origin is still the published one: copy it before changing it
             modules_seen = state.modules_seen
-            added: _ByOrigin = {}
-            done = self._try_resolve(record, added, problems, unresolved)
-            if added:  # a copy, never the published one, gets the new entry
-                by_origin = dict(by_origin)
-                for origin, records in added.items():
-                    by_origin[origin] = (*by_origin.get(origin, ()), *records)
-            if not done:
-                pending = (*pending, record)
-                modules_seen = -1  # look again at the next candidates() call
-                if modules is not None and not record.spec.modules() <= modules:
-                    modules = modules | record.spec.modules()
-            self._state = _State(by_origin, pending, modules_seen, pending_modules=modules)
+            for record in records:
+                if record.name in self._names:  # a replacement: what it waited for may be gone
+                    by_origin, kept = _without(by_origin, pending, record.name)
+                    pending, modules, copied = list(kept), None, True
+                self._names.add(record.name)
+                added: _ByOrigin = {}
+                if self._try_resolve(record, added, problems, unresolved):
+                    if added and not copied:
+                        by_origin, copied = dict(by_origin), True
+                    for origin, found in added.items():
+                        by_origin[origin] = (*by_origin.get(origin, ()), *found)
+                else:
+                    pending.append(record)
+                    waiting |= record.spec.modules()
+                    modules_seen = -1  # look again at the next candidates() call
+            if modules is not None and not waiting <= modules:
+                modules = modules | waiting
+            self._state = _State(by_origin, tuple(pending), modules_seen, pending_modules=modules)
         _warn(problems)
         self._load_unresolved(unresolved)
 
