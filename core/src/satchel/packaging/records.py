@@ -24,13 +24,18 @@ class PackagerRecord:
     once `trace()` was called (by a registry created with `SATCHEL_TRACE_PLUGINS=1`).
 
     A record made by `declared` (an installed plugin served from the declarations cache) has
-    everything selection reads but no class yet: `load()` imports its plugin, the first time
-    the type index offers it as a candidate (or something asks for `cls` or `instance`).
-    `loaded` and `failed` say how that went; a failed record is never a candidate again.
+    everything selection reads but no class yet (`cls` and `instance` are None, and its hooks
+    import the plugin first): `load()` imports its plugin, which the type index does before
+    offering the record to anyone, and `Registry.get` before returning it. `loaded` and
+    `failed` say how that went; a failed record is never a candidate again.
+
+    Both kinds are plain instances of this one class, their attributes set in one order
+    (`_fill`), so Python specializes the attribute reads of the pack path for all of them
+    alike (a `__getattr__`, a subclass or a `__class__` change would each cost that).
     """
 
-    cls: type[Packager]
-    instance: Packager
+    cls: type[Packager] | None
+    instance: Packager | None
 
     def __init__(
         self,
@@ -40,21 +45,21 @@ class PackagerRecord:
         spec: TypeSpec,
         plugin: PluginStatus | None = None,
     ) -> None:
-        self.priority, self.spec, self.plugin = priority, spec, plugin
-        self.order = -1
-        self.resolved: TypeSpec | None = None
-        self.traced = self.failed = False
-        self._loader: Callable[[], bool] | None = None
-        self.name = f"{cls.__module__}.{cls.__qualname__}"
-        self.module = cls.__module__
-        self.artifact_types = tuple(cls.get_supported_artifact_types())
-        self.default_artifact_type = cls.DEFAULT_PACKING_ARTIFACT_TYPE
-        self.default_unpacking_type = cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
-        self.pack_subclasses = bool(cls.PACK_SUBCLASSES)
-        # is_packable as defined by satchel's bases: a type's verdict is certain, not per object
-        self.overrides_is_packable = getattr(cls, "is_packable", None) not in _BASE_IS_PACKABLE
-        self.is_default = cls is DefaultPackager
-        self.loaded = False
+        self._fill(
+            priority,
+            spec,
+            plugin,
+            None,
+            f"{cls.__module__}.{cls.__qualname__}",
+            cls.__module__,
+            tuple(cls.get_supported_artifact_types()),
+            cls.DEFAULT_PACKING_ARTIFACT_TYPE,
+            cls.DEFAULT_UNPACKING_ARTIFACT_TYPE,
+            bool(cls.PACK_SUBCLASSES),
+            # is_packable as defined by satchel's bases: a type's verdict is certain, not per object
+            getattr(cls, "is_packable", None) not in _BASE_IS_PACKABLE,
+            cls is DefaultPackager,
+        )
         self.bind(cls, instance)
 
     @classmethod
@@ -63,19 +68,55 @@ class PackagerRecord:
     ) -> PackagerRecord:
         """A record from cached declarations; `loader()` imports the plugin and binds its records
         (True), or records the plugin's failure (False; raises for a mandatory plugin)."""
-        record = _DeclaredRecord.__new__(_DeclaredRecord)
-        record.priority, record.plugin = declaration.priority, plugin
-        record.spec = TypeSpec.parse(declaration.spec)
-        record.order, record.resolved = -1, None
-        record.traced = record.failed = record.loaded = record.is_default = False
-        record._loader = loader
-        record.name, record.module = declaration.name, declaration.module
-        record.artifact_types = declaration.artifact_types
-        record.default_artifact_type = declaration.default_packing
-        record.default_unpacking_type = declaration.default_unpacking
-        record.pack_subclasses = declaration.pack_subclasses
-        record.overrides_is_packable = declaration.overrides_is_packable
-        return record  # no class, instance or hooks yet: `__getattr__` loads them when asked
+        record = cls.__new__(cls)
+        record._fill(
+            declaration.priority,
+            TypeSpec.parse(declaration.spec),
+            plugin,
+            loader,
+            declaration.name,
+            declaration.module,
+            declaration.artifact_types,
+            declaration.default_packing,
+            declaration.default_unpacking,
+            declaration.pack_subclasses,
+            declaration.overrides_is_packable,
+            False,
+        )
+        return record
+
+    def _fill(
+        self,
+        priority: int,
+        spec: TypeSpec,
+        plugin: PluginStatus | None,
+        loader: Callable[[], bool] | None,
+        name: str,
+        module: str,
+        artifact_types: tuple[str, ...],
+        default_artifact_type: str,
+        default_unpacking_type: str,
+        pack_subclasses: bool,
+        overrides_is_packable: bool,
+        is_default: bool,
+    ) -> None:
+        """Every attribute, always in this order (see the class docstring)."""
+        self.priority, self.spec, self.plugin = priority, spec, plugin
+        self.order = -1
+        self.resolved: TypeSpec | None = None
+        self.traced = self.failed = self.loaded = False
+        self._loader = loader
+        self.name, self.module = name, module
+        self.artifact_types = artifact_types
+        self.default_artifact_type = default_artifact_type
+        self.default_unpacking_type = default_unpacking_type
+        self.pack_subclasses = pack_subclasses
+        self.overrides_is_packable = overrides_is_packable
+        self.is_default = is_default
+        self.cls = self.instance = None
+        self.is_packable = self._importing_hook("is_packable")
+        self.pack = self._importing_hook("pack")
+        self.unpack = self._importing_hook("unpack")
 
     def declaration(self) -> Declaration:
         """What the declarations cache keeps of this record."""
@@ -98,7 +139,6 @@ class PackagerRecord:
             bound = getattr(instance, hook)
             setattr(self, hook, traced_hook(self.name, hook, bound) if self.traced else bound)
         self.loaded = True
-        self.__class__ = PackagerRecord  # a plain record from now on (see `_DeclaredRecord`)
 
     def load(self) -> bool:
         """Import the plugin of a record made from cached declarations; whether it is usable."""
@@ -107,6 +147,17 @@ class PackagerRecord:
         if self._loader is None:
             return False
         return self._loader() and self.loaded  # the loader knows a failure (and may raise it again)
+
+    def _importing_hook(self, hook: str) -> Callable[..., Any]:
+        """What a hook is until the plugin is imported: import it, then call the real hook."""
+
+        def call(*args: Any) -> Any:
+            if not self.load():
+                reason = self.plugin.reason if self.plugin is not None else None
+                raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
+            return getattr(self, hook)(*args)
+
+        return call
 
     def trace(self) -> None:
         """Replace the bound hooks by wrappers that print each call (`SATCHEL_TRACE_PLUGINS`)."""
@@ -155,24 +206,5 @@ class PackagerRecord:
         return f"<PackagerRecord {self.name} priority {self.priority} ({state})>"
 
 
-class _DeclaredRecord(PackagerRecord):
-    """A record from cached declarations until its plugin is imported (`bind` then makes it a
-    plain `PackagerRecord`): asking it for its class, instance or hooks imports the plugin.
-
-    Only this class has a `__getattr__`: on any class that has one, Python cannot specialize
-    attribute reads, and the records' attributes are read on every pack.
-    """
-
-    def __getattr__(self, name: str) -> Any:
-        # only reached for what a record gets from its imported class (the type index imports
-        # the plugin before offering the record to anyone)
-        if name in _LOADED_ATTRIBUTES and "_loader" in self.__dict__:
-            if self.load():
-                return self.__dict__[name]
-            reason = self.plugin.reason if self.plugin is not None else None
-            raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
-        raise AttributeError(name)
-
-
 _BASE_IS_PACKABLE = (Packager.is_packable, DefaultPackager.is_packable)
-_LOADED_ATTRIBUTES = frozenset({"cls", "instance", *HOOKS})
+
