@@ -65,6 +65,7 @@ with warnings.catch_warnings(record=True) as caught:
     else:
         out["imported"] = sorted(name for name in sys.modules if name.startswith("plugin_"))
         out["priorities"] = {r.name: r.priority for r in manager.packagers if r.name.startswith("plugin_")}
+        exec(EXTRA)
         for library in LIBRARIES:
             widget = __import__(library).Widget()
             try:
@@ -130,7 +131,7 @@ class Site:
     def cache_files(self) -> list[Path]:
         return sorted(self.cache.glob("packagers-*.json")) if self.cache.exists() else []
 
-    def start(self, **env: str) -> dict:
+    def start(self, extra: str = "", **env: str) -> dict:
         """A fresh process: import satchel, collect, pack one widget of each library."""
         real = ",".join(entry_point.name for entry_point in find_entry_points(GROUP))
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("SATCHEL_", "PLUGIN_"))}
@@ -141,7 +142,7 @@ class Site:
             PYTHONDONTWRITEBYTECODE="1",
         )
         environment.update(env)
-        code = f"LIBRARIES = {self.libraries!r}\n{CHILD}"
+        code = f"LIBRARIES = {self.libraries!r}\nEXTRA = {extra!r}\n{CHILD}"
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=120
         )
@@ -311,3 +312,17 @@ def test_a_malformed_entry_of_a_valid_cache_file_is_not_served(site, packagers):
     assert started["imported"] == ["plugin_a"], "collected by importing it"
     assert started["packed"] == [{"w": "widget"}]
     assert site.start()["imported"] == [], "and cached again"
+
+
+def test_a_record_from_the_cache_gives_its_class_when_asked(site):
+    """`manager.packagers` lists it before its import; reading `cls` imports its plugin."""
+    site.install("a")
+    site.start()
+    asked = site.start(
+        "(record,) = [r for r in manager.packagers if r.name.startswith('plugin_')]\n"
+        "out['before'] = 'plugin_a' in sys.modules\n"
+        "out['class'] = record.cls.__name__\n"
+        "out['after'] = 'plugin_a' in sys.modules\n"
+    )
+    assert (asked["before"], asked["class"], asked["after"]) == (False, "WidgetPackager", True)
+    assert asked["packed"] == [{"w": "widget"}]

@@ -24,18 +24,16 @@ class PackagerRecord:
     once `trace()` was called (by a registry created with `SATCHEL_TRACE_PLUGINS=1`).
 
     A record made by `declared` (an installed plugin served from the declarations cache) has
-    everything selection reads but no class yet (`cls` and `instance` are None, and its hooks
-    import the plugin first): `load()` imports its plugin, which the type index does before
-    offering the record to anyone, and `Registry.get` before returning it. `loaded` and
-    `failed` say how that went; a failed record is never a candidate again.
+    everything selection reads but no class yet: `load()` imports its plugin, which the type
+    index does before offering the record to anyone, and `Registry.get` before returning it;
+    reading `cls` or `instance`, or calling a hook, does it too. `loaded` and `failed` say how
+    that went; a failed record is never a candidate again.
 
     Both kinds are plain instances of this one class, their attributes set in one order
     (`_fill`), so Python specializes the attribute reads of the pack path for all of them
-    alike (a `__getattr__`, a subclass or a `__class__` change would each cost that).
+    alike (a `__getattr__`, a subclass or a `__class__` change would each cost that; the
+    `cls` and `instance` properties are not read when packing).
     """
-
-    cls: type[Packager] | None
-    instance: Packager | None
 
     def __init__(
         self,
@@ -113,7 +111,8 @@ class PackagerRecord:
         self.pack_subclasses = pack_subclasses
         self.overrides_is_packable = overrides_is_packable
         self.is_default = is_default
-        self.cls = self.instance = None
+        self._cls: type[Packager] | None = None
+        self._instance: Packager | None = None
         self.is_packable = self._importing_hook("is_packable")
         self.pack = self._importing_hook("pack")
         self.unpack = self._importing_hook("unpack")
@@ -134,7 +133,7 @@ class PackagerRecord:
 
     def bind(self, cls: type[Packager], instance: Packager) -> None:
         """Give the record its class and instance (at once, or when its plugin is imported)."""
-        self.cls, self.instance = cls, instance
+        self._cls, self._instance = cls, instance
         for hook in HOOKS:
             bound = getattr(instance, hook)
             setattr(self, hook, traced_hook(self.name, hook, bound) if self.traced else bound)
@@ -148,13 +147,30 @@ class PackagerRecord:
             return False
         return self._loader() and self.loaded  # the loader knows a failure (and may raise it again)
 
+    @property
+    def cls(self) -> type[Packager]:
+        """The packager class (its plugin imported first when it is not yet)."""
+        if self._cls is None:
+            self._import()
+        return self._cls  # type: ignore[return-value]
+
+    @property
+    def instance(self) -> Packager:
+        """The instance whose hooks are called (its plugin imported first when it is not yet)."""
+        if self._instance is None:
+            self._import()
+        return self._instance  # type: ignore[return-value]
+
+    def _import(self) -> None:
+        if not self.load():
+            reason = self.plugin.reason if self.plugin is not None else None
+            raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
+
     def _importing_hook(self, hook: str) -> Callable[..., Any]:
         """What a hook is until the plugin is imported: import it, then call the real hook."""
 
         def call(*args: Any) -> Any:
-            if not self.load():
-                reason = self.plugin.reason if self.plugin is not None else None
-                raise LoadProblem(f"packager {self.name} could not be loaded: {reason}")
+            self._import()
             return getattr(self, hook)(*args)
 
         return call
