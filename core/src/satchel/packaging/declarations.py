@@ -14,12 +14,10 @@ cache is ignored, never an error. Only plugins that collected cleanly are cached
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
 import time
-import zlib
 from typing import Any, NamedTuple
 
 from satchel._version import __version__
@@ -123,6 +121,7 @@ class DeclarationsCache:
             path = getattr(sys.modules.get(name), "__file__", None)
             parts.append(f"{path}\t{_stamp(path) if path else None}")
         self.key = "\n".join(parts) + "\n" + fingerprint
+        import zlib  # here, with json below: `import satchel` alone does not pay for them
         name = f"{zlib.crc32(self.key.encode()):08x}{zlib.adler32(self.key.encode()):08x}"
         self.folder = cache_dir()
         self.path = os.path.join(self.folder, f"{_PREFIX}{name}.json")
@@ -138,6 +137,8 @@ class DeclarationsCache:
         return f"{distribution} {version} {name}={value}"
 
     def _read(self) -> None:
+        import json
+
         try:
             with open(self.path, encoding="utf-8") as handle:
                 data = json.load(handle)
@@ -192,6 +193,8 @@ class DeclarationsCache:
         if not self.changed:
             return
         self.changed = False
+        import json
+
         data = {
             "format": FORMAT,
             "key": self.key,
