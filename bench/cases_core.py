@@ -97,7 +97,7 @@ def check_dummy_plugins() -> None:
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONPATH": _pythonpath(folder)},
+        env={**os.environ, **WARM_CACHE, "PYTHONPATH": _pythonpath(folder)},
         capture_output=True,
         text=True,
         check=False,
@@ -135,6 +135,10 @@ WITH_BYTECODE = {
 }
 # What a development environment with PYTHONDONTWRITEBYTECODE=1 sees for editable installs.
 WITHOUT_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": ""}
+# The declarations cache of the start-up cases: a folder of the bench's own (warmed by `prepare`
+# and the warm-up round), and one that cannot be created, for the first start after an install.
+WARM_CACHE = {"SATCHEL_CACHE_DIR": str(Path(tempfile.gettempdir()) / "satchel-bench-declarations")}
+NO_CACHE = {"SATCHEL_CACHE_DIR": os.path.join(os.devnull, "satchel-bench-never")}
 
 
 def startup_case() -> Comparison:
@@ -142,7 +146,7 @@ def startup_case() -> Comparison:
     cwd = tempfile.gettempdir()  # not the repo root: nothing of the checkout on sys.path
 
     def command(name: str, code: str, env: dict[str, str] | None = None) -> Command:
-        return Command.python(name, code, env={**WITH_BYTECODE, **(env or {})}, cwd=cwd)
+        return Command.python(name, code, env={**WITH_BYTECODE, **WARM_CACHE, **(env or {})}, cwd=cwd)
 
     collect = "import satchel; satchel.PackagersManager()"
     return Comparison(
@@ -159,6 +163,11 @@ def startup_case() -> Comparison:
                 collect,
                 env={"PYTHONPATH": _pythonpath(dummy_plugins_dir())},
             ),
+            command(
+                f"satchel + collect +{DUMMY_COUNT} dummy plugins, no cache",
+                collect,
+                env={"PYTHONPATH": _pythonpath(dummy_plugins_dir()), **NO_CACHE},
+            ),
             command("satchel + collect, no .pyc", collect, env=WITHOUT_BYTECODE),
         ],
         repeat=STARTUP_REPEAT,
@@ -173,6 +182,8 @@ def startup_case() -> Comparison:
             "peak+ of a command is its own peak RSS; x min / x med are ratios to bare python",
             "all with bytecode caches (.pyc) as a pip install has, except the 'no .pyc' line: it "
             "recompiles editable sources at every start, as PYTHONDONTWRITEBYTECODE=1 does",
+            "all with a warm declarations cache (plugins imported when first needed), except the "
+            "'no cache' line: every plugin imported and checked, as the first start after an install",
             *MLRUN_NOTES,
         ],
     )

@@ -92,6 +92,20 @@ def families() -> dict[str, Path]:
     return family_folders()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """`XDG_CACHE_HOME` of everything this session runs (satchel's declarations cache is in it),
+    so no test reads or writes the user's own cache."""
+    folder = tmp_path_factory.mktemp("cache-home")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 # -- running things ----------------------------------------------------------------------------
 
 

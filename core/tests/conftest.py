@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -111,3 +112,20 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("SATCHEL_PAYLOADS", raising=False)
     yield home
     forget_open_stores()
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def declarations_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The packagers' declarations cache of this test session is a folder of its own."""
+    folder = tmp_path_factory.mktemp("declarations-cache")
+    # SATCHEL_CACHE_DIR here, XDG_CACHE_HOME for the processes started without SATCHEL_* variables
+    names = {"SATCHEL_CACHE_DIR": folder, "XDG_CACHE_HOME": folder / "xdg"}
+    before = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: str(path) for name, path in names.items()})
+    yield folder
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

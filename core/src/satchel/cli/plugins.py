@@ -25,20 +25,23 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _plugins(as_json: bool) -> int:
-    from satchel.packaging.manager import PackagersManager
+    from satchel.packaging.collecting import REQUIRED_FIX, collect_installed, collection_error
     from satchel.packaging.registry import Registry
 
     failure: PackagerCollectionError | None = None
+    registry = Registry()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # failures are listed below, with their reasons
-        try:
-            manager = PackagersManager()
-        except PackagerCollectionError as error:  # still list what was found, then fail
-            failure, statuses = error, error.plugins
-        else:
-            statuses = manager.plugins
+        statuses, _ = collect_installed(registry)
+        try:  # a diagnostic: import what the declarations cache let collection skip
+            registry.load_all()
+        except PackagerCollectionError:
+            pass  # reported with every other mandatory failure below
+    failures = [status for status in statuses if status.mandatory and status.status != "loaded"]
+    if failures:  # still list what was found, then fail
+        failure = collection_error(failures, statuses, REQUIRED_FIX)
     plugins = [_describe(status) for status in statuses]
-    default = Registry().default.describe()
+    default = registry.default.describe()
     if as_json:
         echo(json.dumps({"plugins": plugins, "default_packager": default}, indent=2))
     else:

@@ -117,6 +117,14 @@ def load_objects(target: Any, accept: Callable[[Any], bool], what: str) -> Loade
         raise LoadProblem(f"importing {text!r} failed: {describe(error)}") from error
 
 
+#: Builtin classes that no builtin name holds, by their `__qualname__`.
+_UNNAMED_BUILTINS: dict[str, type] = {
+    "NoneType": type(None),
+    "ellipsis": type(...),
+    "NotImplementedType": type(NotImplemented),
+}
+
+
 def resolve_dotted(name: str, *, import_modules: bool = False) -> Any:
     """The object named `name` (`numpy.ndarray`, `dict`); None if its module is not imported.
 
@@ -126,6 +134,8 @@ def resolve_dotted(name: str, *, import_modules: bool = False) -> Any:
     if "." not in name:
         if hasattr(builtins, name):
             return getattr(builtins, name)
+        if name in _UNNAMED_BUILTINS:  # what `qualified_name` writes for type(None)
+            return _UNNAMED_BUILTINS[name]
         if hasattr(typing, name):
             return getattr(typing, name)
         raise LookupError(f"{name!r} is not a builtin; use a dotted path such as 'pkg.mod.{name}'")

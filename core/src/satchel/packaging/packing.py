@@ -207,7 +207,7 @@ def _versions(record: PackagerRecord, obj: Any) -> dict[str, str]:
     if plugin is not None and plugin.distribution and plugin.version:
         versions[plugin.distribution] = plugin.version
     else:
-        found = distribution_of(record.cls.__module__)
+        found = distribution_of(record.module)
         if found:
             versions[found[0]] = found[1]
     top = type(obj).__module__.partition(".")[0]

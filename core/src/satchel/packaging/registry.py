@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from satchel.discovery.loading import resolve_dotted
-from satchel.errors import PackingError, SatchelError, UnpackingError
+from satchel.errors import PackagerCollectionError, PackingError, SatchelError, UnpackingError
 from satchel.packaging.artifact import PICKLE_ARTIFACT_TYPE, Artifact
 from satchel.packaging.default_packager import DefaultPackager
 from satchel.packaging.explanation import Explanation
@@ -86,7 +86,8 @@ class Registry:
     # -- contents ----------------------------------------------------------------------------
 
     def add(self, records: list[PackagerRecord]) -> None:
-        """Add one plugin's packagers, all or none; each replaces a collected one of its class.
+        """Add one plugin's packagers (or those of several plugins from the declarations cache),
+        all or none; each replaces a collected one of its class.
 
         Raises `LoadProblem` when pluggy refuses a hook (nothing is added then).
         """
@@ -94,8 +95,9 @@ class Registry:
         try:
             for record in records:
                 record.order = next(self._order)
-                register(self._pluggy, record.instance, f"{record.name}#{record.order}")
-                added.append(record)
+                if record.loaded:  # one from the declarations cache was checked when cached
+                    register(self._pluggy, record.instance, f"{record.name}#{record.order}")
+                    added.append(record)
         except Exception:
             for record in added:
                 self._pluggy.unregister(record.instance)
@@ -104,32 +106,55 @@ class Registry:
             if self.tracing:
                 record.trace()
             previous = self._records.get(record.name)
-            if previous is not None:
+            if previous is not None and previous.loaded and self._pluggy.is_registered(previous.instance):
                 self._pluggy.unregister(previous.instance)
             self._records[record.name] = record
-            self._index.add(record)
+        self._index.add_all(records)
 
     def extended(self) -> Registry:
         """A new registry holding the same packagers, to which more can be added (a run's custom
         packagers) without changing this one; it traces hook calls when this one does."""
         other = Registry(trace=self.tracing)
         other._order = itertools.count(next(self._order))
-        for record in sorted(self._records.values(), key=lambda r: r.order):
+        records = sorted(self._records.values(), key=lambda r: r.order)
+        for record in records:
             other._records[record.name] = record
-            other._index.add(record)
+        other._index.add_all(records)
         return other
 
     def get(self, name: str) -> PackagerRecord | None:
-        """The collected packager (or the default one) whose class is called `name`."""
+        """The collected packager (or the default one) whose class is called `name`, imported
+        (None when its plugin failed)."""
         if name == self.default.name:
             return self.default
-        return self._records.get(name)
+        record = self._records.get(name)
+        if record is None or record.loaded:
+            return record
+        return record if record.load() else None
 
     @property
     def packagers(self) -> list[PackagerRecord]:
-        """The collected packagers, most important first; the default packager last."""
-        records = sorted(self._records.values(), key=lambda r: (r.priority, -r.order))
+        """The collected packagers, most important first; the default packager last.
+
+        Packagers collected from the declarations cache are listed whether their plugin was
+        imported yet or not (`load_all` imports them all); those whose plugin failed are not.
+        """
+        records = [record for record in self._records.values() if not record.failed]
+        records.sort(key=lambda r: (r.priority, -r.order))
         return [*records, self.default]
+
+    def load_all(self) -> None:
+        """Import every plugin not imported yet (for `satchel plugins`: a broken one shows as
+        failed). A mandatory one that fails raises `PackagerCollectionError`."""
+        error: PackagerCollectionError | None = None
+        for record in list(self._records.values()):
+            try:
+                if not record.loaded and not record.load():
+                    record.failed = True
+            except PackagerCollectionError as raised:  # the others are still imported
+                error = error or raised
+        if error is not None:
+            raise error
 
     @property
     def pending(self) -> list[PackagerRecord]:
@@ -214,7 +239,8 @@ class Registry:
     @property
     def artifact_types(self) -> list[str]:
         """Every artifact type a collected packager (or the default one) supports, sorted."""
-        found = {kind for record in self._records.values() for kind in record.artifact_types}
+        usable = [record for record in self._records.values() if not record.failed]
+        found = {kind for record in usable for kind in record.artifact_types}
         return sorted(found.union(self.default.artifact_types))
 
     def explain(self, subject: Any, artifact_type: str | None = None) -> Explanation:
@@ -319,7 +345,7 @@ class Registry:
 
     def plain_file_readers(self) -> list[str]:
         """The declared types of the packagers that read a plain file (not as a pickle)."""
-        readers = [r for r in self.packagers if r.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE != PICKLE_ARTIFACT_TYPE]
+        readers = [r for r in self.packagers if r.default_unpacking_type != PICKLE_ARTIFACT_TYPE]
         readers.sort(key=lambda record: bool(record.spec.args))  # plain types first, stable
         return list(dict.fromkeys(str(record.spec) for record in readers))
 
@@ -351,7 +377,7 @@ def _reading_type(record: PackagerRecord, item: Artifact) -> str | None:
     """
     if item.kind in record.artifact_types:
         return item.kind
-    fallback = record.cls.DEFAULT_UNPACKING_ARTIFACT_TYPE
+    fallback = record.default_unpacking_type
     if fallback == PICKLE_ARTIFACT_TYPE and item.kind != PICKLE_ARTIFACT_TYPE:
         return None
     return fallback
@@ -465,4 +491,4 @@ def _shares_format(record: PackagerRecord, item: Artifact, artifact_type: str) -
         return False
     if artifact_type in _CORE_FORMATS:
         return True
-    return (item.packager or "").rpartition(".")[0] == record.cls.__module__
+    return (item.packager or "").rpartition(".")[0] == record.module

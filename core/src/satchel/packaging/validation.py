@@ -94,8 +94,6 @@ def _declared_type(cls: type, name: str, scanned: str | None) -> TypeSpec:
 
 
 def _check_hooks(cls: type, name: str, own: set[str]) -> None:
-    import difflib  # only needed here, once per collected class
-
     for hook in HOOK_NAMES:
         function = inspect.getattr_static(cls, hook)
         if function in _BASE_HOOKS:  # inherited from satchel's bases: known to be right
@@ -132,6 +130,8 @@ def _check_hooks(cls: type, name: str, own: set[str]) -> None:
         if not callable(value):
             continue
         marked = getattr(value, hookspecs.PROJECT_NAME + "_impl", None) is not None
+        import difflib  # only for a class's own methods (not satchel's DefaultPackager's)
+
         guess = difflib.get_close_matches(attribute, HOOK_NAMES, n=1, cutoff=0.85)
         prefix = attribute.split("_", 1)[0]
         if attribute.startswith(("pack_", "unpack_")):
