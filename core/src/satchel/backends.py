@@ -26,6 +26,7 @@ from satchel.tracking.store.opening import GROUP, Store, open_store
 from satchel.tracking.store.payloads import PayloadStore
 from satchel.tracking.store.records import (
     ABORTED,
+    ABORTED_ERROR,
     COMPLETED,
     ERROR,
     RUNNING,
@@ -41,6 +42,7 @@ from satchel.tracking.store.sqlite_schema import StoreVersionError
 
 __all__ = [
     "ABORTED",
+    "ABORTED_ERROR",
     "COMPLETED",
     "ERROR",
     "EXECUTORS_GROUP",

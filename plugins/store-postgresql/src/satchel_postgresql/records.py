@@ -17,7 +17,7 @@ import psycopg
 import psycopg.errors
 
 from satchel import Artifact, SatchelError
-from satchel.backends import RUNNING, RecordStore, RunQuery, RunRecord, WorkflowRecord, now
+from satchel.backends import ABORTED_ERROR, RUNNING, RecordStore, RunQuery, RunRecord, WorkflowRecord, now
 from satchel_postgresql import documents
 from satchel_postgresql.connections import Location, PerThread
 from satchel_postgresql.schema import ensure_schema
@@ -25,7 +25,6 @@ from satchel_postgresql.schema import ensure_schema
 T = TypeVar("T")
 RETRIES = 8
 _RETRIED = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
-_ABORTED_ERROR = "Aborted: the process running it ended before it finished"
 
 RUN_COLUMNS = (
     "id", "project", "name", "function", "source_hash", "params", "inputs", "returns", "results",
@@ -251,7 +250,7 @@ class PostgreSQLRecords(RecordStore):
         rows = self._rows(
             f"UPDATE {table} SET status = 'aborted', ended = %s, error = COALESCE(error, %s) "
             "WHERE id = ANY(%s) AND status = 'running' RETURNING id",
-            (ended, _ABORTED_ERROR, list(ids)),
+            (ended, ABORTED_ERROR, list(ids)),
         )
         changed = {row[0] for row in rows}
         return [one for one in dict.fromkeys(ids) if one in changed]

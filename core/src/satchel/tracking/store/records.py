@@ -17,6 +17,8 @@ from satchel.packaging.artifact import Artifact
 
 RUNNING, COMPLETED, ERROR, ABORTED = "running", "completed", "error", "aborted"
 STATUSES = (RUNNING, COMPLETED, ERROR, ABORTED)
+#: The error recorded on a run (or workflow) found `running` after its process ended.
+ABORTED_ERROR = "Aborted: the process running it ended before it finished"
 
 
 @dataclass

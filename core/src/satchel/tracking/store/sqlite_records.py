@@ -21,7 +21,14 @@ from typing import Any
 from satchel.errors import SatchelError
 from satchel.packaging.artifact import Artifact
 from satchel.packaging.timestamps import now
-from satchel.tracking.store.records import RUNNING, RecordStore, RunQuery, RunRecord, WorkflowRecord
+from satchel.tracking.store.records import (
+    ABORTED_ERROR,
+    RUNNING,
+    RecordStore,
+    RunQuery,
+    RunRecord,
+    WorkflowRecord,
+)
 from satchel.tracking.store.sqlite_schema import ensure_schema
 
 BUSY_TIMEOUT_MS = 60_000
@@ -267,16 +274,20 @@ class SQLiteRecords(RecordStore):
 
     def mark_aborted(self, run_ids: list[str], ended: str) -> list[str]:
         """`running` runs recorded as `aborted`; the ids that changed."""
+        return self._mark_aborted("runs", run_ids, ended)
+
+    def _mark_aborted(self, table: str, ids: list[str], ended: str) -> list[str]:
+        """Rows of `table` (runs or workflows) still `running` recorded as `aborted`."""
         changed = []
         with self._write() as connection:
-            for run_id in run_ids:
+            for row_id in ids:
                 cursor = connection.execute(
-                    "UPDATE runs SET status = 'aborted', ended = ?, error = COALESCE(error, ?) "
+                    f"UPDATE {table} SET status = 'aborted', ended = ?, error = COALESCE(error, ?) "
                     "WHERE id = ? AND status = 'running'",
-                    (ended, "Aborted: the process running it ended before it finished", run_id),
+                    (ended, ABORTED_ERROR, row_id),
                 )
                 if cursor.rowcount:
-                    changed.append(run_id)
+                    changed.append(row_id)
         return changed
 
     # -- workflows -----------------------------------------------------------------------------
@@ -325,17 +336,7 @@ class SQLiteRecords(RecordStore):
 
     def mark_workflows_aborted(self, workflow_ids: list[str], ended: str) -> list[str]:
         """`running` workflows recorded as `aborted`; the ids that changed."""
-        changed = []
-        with self._write() as connection:
-            for workflow_id in workflow_ids:
-                cursor = connection.execute(
-                    "UPDATE workflows SET status = 'aborted', ended = ?, error = COALESCE(error, ?) "
-                    "WHERE id = ? AND status = 'running'",
-                    (ended, "Aborted: the process running it ended before it finished", workflow_id),
-                )
-                if cursor.rowcount:
-                    changed.append(workflow_id)
-        return changed
+        return self._mark_aborted("workflows", workflow_ids, ended)
 
     # -- artifacts -----------------------------------------------------------------------------
 
