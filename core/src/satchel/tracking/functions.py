@@ -43,10 +43,19 @@ def load_function(target: str) -> Callable[..., Any]:
     return function
 
 
+_SCRIPTS: dict[tuple[str, int, int], Any] = {}
+
+
 def _import_script(path: str) -> Any:
+    """The script imported as a module: once per version of the file in this process (a rerun
+    of several steps of one script, or a worker running many, executes its top level once)."""
     full = os.path.abspath(path)
     if not os.path.isfile(full):
         raise SatchelError(f"cannot load {path!r}: no such file")
+    stat = os.stat(full)
+    version = (full, stat.st_mtime_ns, stat.st_size)
+    if version in _SCRIPTS:
+        return _SCRIPTS[version]
     name = SCRIPT_MODULE_PREFIX + str(abs(hash(full)))
     spec = importlib.util.spec_from_file_location(name, full)
     if spec is None or spec.loader is None:
@@ -57,8 +66,8 @@ def _import_script(path: str) -> Any:
     if folder not in sys.path:
         sys.path.insert(0, folder)  # as `python FILE.py` does: the script's own modules import
     spec.loader.exec_module(module)
+    _SCRIPTS[version] = module
     return module
-
 
 
 def unwrap(function: Callable[..., Any]) -> Callable[..., Any]:
