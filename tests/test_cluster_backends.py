@@ -41,6 +41,16 @@ def score(weights: np.ndarray, table: pd.DataFrame) -> float:
 
 def same_bytes(i: int):
     return np.arange(1000.0), i
+
+
+def dies_once(marker: str, table: pd.DataFrame):
+    import os
+    from pathlib import Path
+
+    if not Path(marker).exists():  # the first time: the worker running it dies mid-step
+        Path(marker).write_text("died")
+        os.kill(os.getpid(), 9)
+    return float(table["x"].sum())
 """
 
 
@@ -113,11 +123,14 @@ def steps(tmp_path_factory):
 def cluster(team, tmp_path_factory):
     """Eight worker processes, each with an empty SATCHEL_HOME and S3 cache of its own."""
     _postgres, env, _client, _bucket = team
+    import dask
+
     homes = [tmp_path_factory.mktemp(f"worker-{i}") for i in range(8)]
-    cluster = distributed.LocalCluster(
-        n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1", silence_logs=40,
-        dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
-    )  # fmt: skip
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # a killed worker fails its step
+        cluster = distributed.LocalCluster(
+            n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1", silence_logs=40,
+            dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+        )  # fmt: skip
     for home in homes:
         worker_env = {**env, "SATCHEL_HOME": str(home / "store"), "SATCHEL_S3_CACHE": str(home / "cache")}
         options = {"nthreads": 1, "env": worker_env, "host": "127.0.0.1"}
@@ -221,3 +234,72 @@ def test_a_project_moves_between_the_embedded_store_and_postgresql_with_s3(team,
     assert {a.hash for r in home_again.runs for a in r.artifacts.values()} == {
         a.hash for s in local.steps for a in s.artifacts.values()
     }
+
+
+def test_a_worker_killed_mid_step_leaves_its_run_aborted_and_the_rerun_from_it_completes(
+    urls, cluster, steps, tmp_path, monkeypatch
+):
+    records, payloads, _prefix = urls
+    client, _homes = cluster
+    monkeypatch.setenv("SATCHEL_RECORDS", records)
+    monkeypatch.setenv("SATCHEL_PAYLOADS", payloads)
+    marker = str(tmp_path / "died-once")
+    failed = pytest.raises(satchel.SatchelError, match="dies_once: KilledWorker")
+    with failed, satchel.workflow("fragile", project="team", executor=client) as wf:
+        table = satchel.submit(steps("make_table"), returns=["table:dataset"])
+        dying = satchel.submit(steps("dies_once"), params={"marker": marker},
+                               inputs={"table": table.uri("table")}, returns=["total"])  # fmt: skip
+    with pytest.raises(distributed.KilledWorker):
+        dying.result()
+    assert [(s.name, s.status) for s in wf.steps] == [("make_table", "completed"), ("dies_once", "aborted")]
+    assert satchel.get_workflow(wf.id).status == "error"
+    client.wait_for_workers(8, timeout=300)  # the nanny restarts the worker
+    again = satchel.rerun(wf.id, "dies_once", executor=client)
+    (step,) = again.steps
+    assert step.status == "completed" and step.outputs["total"]["outcome"] == "new"
+    assert again.reused == ["make_table"] and satchel.get_workflow(again.workflow.id).status == "completed"
+
+
+def test_s3_down_during_a_pack_is_a_run_in_error_with_no_record_of_a_missing_payload(
+    team, tmp_path, monkeypatch
+):
+    from moto.server import ThreadedMotoServer
+
+    from satchel.tracking.store.opening import forget_open_stores
+
+    postgres, env, _client, _bucket = team
+    port = _free_port()
+    s3 = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    s3.start()
+    import boto3
+
+    boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                 aws_access_key_id="testing", aws_secret_access_key="testing").create_bucket(Bucket="going")  # fmt: skip
+    for name, value in {**env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SATCHEL_S3_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("SATCHEL_RECORDS", postgres.url(schema=f"down{uuid.uuid4().hex[:8]}"))
+    monkeypatch.setenv("SATCHEL_PAYLOADS", "s3://going/payloads")
+    try:
+        assert satchel.run(lambda: [1, 2, 3], name="before", returns=["numbers:file"]).status == "completed"
+        s3.stop()
+        with pytest.raises(satchel.SatchelError, match="cannot store"):
+            satchel.run(lambda: [4, 5, 6], name="during", returns=["numbers:file"])
+        during = satchel.list_runs(name="during")[-1]
+        assert during.status == "error" and during.artifacts == {}  # no record of a payload not stored
+        assert "cannot store" in during.error
+    finally:
+        forget_open_stores()
+
+
+def test_postgresql_restarted_between_runs_the_next_run_succeeds(team, urls, monkeypatch):
+    postgres, *_ = team
+    records, payloads, _prefix = urls
+    monkeypatch.setenv("SATCHEL_RECORDS", records)
+    monkeypatch.setenv("SATCHEL_PAYLOADS", payloads)
+    first = satchel.run(lambda: 1, name="first", returns=["one"], project="team")
+    postgres.restart()  # every connection this process holds is dropped
+    second = satchel.run(lambda: 2, name="second", returns=["two"], project="team")
+    assert second.status == "completed"
+    assert [r.name for r in satchel.list_runs(project="team")][-2:] == ["first", "second"]
+    assert satchel.get_run(first.id).results == {"one": 1}

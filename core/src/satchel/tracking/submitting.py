@@ -26,6 +26,7 @@ from satchel.tracking.handler import as_hint_list
 from satchel.tracking.running import execute_run, placement
 from satchel.tracking.runs import Run, get_run
 from satchel.tracking.store.opening import Store, open_store
+from satchel.tracking.store.records import COMPLETED
 from satchel.tracking.uris import SCHEME, ArtifactURI
 
 
@@ -158,7 +159,12 @@ def execute_step(
             )
         inputs[key] = made["artifacts"][item["key"]]
     run_id = spec["run_id"]
-    if store.records.get_run(run_id) is not None:  # the executor retried the step: a new run
+    earlier = store.records.get_run(run_id)
+    if earlier is not None and earlier.status == COMPLETED:
+        # the executor ran the step again (Dask recomputes a result lost with its worker): it
+        # completed once, so its outcome is read back, not made twice
+        return _outcome(Run(earlier, store))
+    if earlier is not None:  # a retry of an attempt that did not complete: a new run
         run_id = None
     run = execute_run(
         store,
@@ -172,6 +178,11 @@ def execute_step(
         run_id=run_id,
         workflow=spec["workflow"],
     )
+    return _outcome(run)
+
+
+def _outcome(run: Run) -> dict[str, Any]:
+    """What a step gives back through the executor: its run's id, name, status and URIs."""
     return {
         "run": run.id,
         "name": run.name,

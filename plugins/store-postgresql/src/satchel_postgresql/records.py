@@ -73,29 +73,32 @@ class PostgreSQLRecords(RecordStore):
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """One statement in autocommit mode (one snapshot), its rows."""
-        try:
-            return self._connections.get().execute(sql, parameters).fetchall()
-        except psycopg.Error as error:
-            raise self._failed(error) from error
+        return self._write(lambda connection: connection.execute(sql, parameters).fetchall(), False)
 
     def _count(self, sql: str, parameters: tuple[Any, ...]) -> int:
         """One writing statement in autocommit mode: the number of rows it changed."""
-        try:
-            return self._connections.get().execute(sql, parameters).rowcount
-        except psycopg.Error as error:
-            raise self._failed(error) from error
+        return self._write(lambda connection: connection.execute(sql, parameters).rowcount, False)
 
-    def _write(self, body: Callable[[psycopg.Connection], T]) -> T:
-        """`body` in one transaction, retried on a deadlock or a serialization failure."""
+    def _write(self, body: Callable[[psycopg.Connection], T], transaction: bool = True) -> T:
+        """`body` (in one transaction unless told otherwise), retried on a deadlock or a
+        serialization failure, and once on a new connection when the server dropped this one
+        (a restart: nothing was committed, and the records' ids make a replay harmless)."""
+        reconnected = False
         for attempt in range(RETRIES):
             connection = self._connections.get()
             try:
+                if not transaction:
+                    return body(connection)
                 with connection.transaction():
                     return body(connection)
             except _RETRIED as error:
                 if attempt == RETRIES - 1:
                     raise self._failed(error, f"gave up after {RETRIES} attempts") from error
                 time.sleep(0.005 * 2**attempt)
+            except psycopg.OperationalError as error:
+                if reconnected or not connection.broken:
+                    raise self._failed(error) from error
+                reconnected = True  # the next attempt gets a new connection (`closed` now)
             except psycopg.Error as error:
                 raise self._failed(error) from error
         raise AssertionError("unreachable")

@@ -102,22 +102,34 @@ class ThrowawayServer:
             raise SatchelError(f"initdb failed ({made.returncode}): {made.stderr.strip()[-2000:]}")
         for _attempt in range(5):  # a free port may be taken between finding it and listening on it
             self.port = _free_port()
-            options = {
-                "listen_addresses": "127.0.0.1", "port": str(self.port),
-                "unix_socket_directories": str(self.socket_dir), **self.settings,
-            }  # fmt: skip
-            command = [str(binaries / "postgres"), "-D", str(data)]
-            for name, value in options.items():
-                command += ["-c", f"{name}={value}"]
-            with open(log, "ab") as output:
-                self._process = subprocess.Popen(
-                    command, stdout=output, stderr=subprocess.STDOUT, cwd=self.folder, **self._as
-                )
-            if self._wait_ready():
+            if self._launch():
                 return self
         text = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         self.stop()
         raise SatchelError(f"the throwaway PostgreSQL server did not start: {text}")
+
+    def _launch(self) -> bool:
+        """Start the server process on the data folder and `self.port`; whether it is ready."""
+        assert self.folder is not None
+        options = {
+            "listen_addresses": "127.0.0.1", "port": str(self.port),
+            "unix_socket_directories": str(self.socket_dir), **self.settings,
+        }  # fmt: skip
+        command = [str(find_binaries() / "postgres"), "-D", str(self.folder / "data")]
+        for name, value in options.items():
+            command += ["-c", f"{name}={value}"]
+        with open(self.folder / "server.log", "ab") as output:
+            self._process = subprocess.Popen(
+                command, stdout=output, stderr=subprocess.STDOUT, cwd=self.folder, **self._as
+            )
+        return self._wait_ready()
+
+    def restart(self) -> None:
+        """Stop the server (fast shutdown, every connection dropped) and start it again on the
+        same data and port, as an administrator restarting it does."""
+        self._shut_down()
+        if not self._launch():
+            raise SatchelError("the throwaway PostgreSQL server did not start again")
 
     def _wait_ready(self) -> bool:
         import psycopg
@@ -134,8 +146,7 @@ class ThrowawayServer:
                 time.sleep(0.1)
         return False
 
-    def stop(self) -> None:
-        """Stop the server (fast shutdown) and remove its folder."""
+    def _shut_down(self) -> None:
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -144,6 +155,10 @@ class ThrowawayServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown) and remove its folder."""
+        self._shut_down()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
