@@ -273,8 +273,9 @@ def test_s3_down_during_a_pack_is_a_run_in_error_with_no_record_of_a_missing_pay
     s3.start()
     import boto3
 
-    boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                 aws_access_key_id="testing", aws_secret_access_key="testing").create_bucket(Bucket="going")  # fmt: skip
+    s3_client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                             aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    s3_client.create_bucket(Bucket="going")
     for name, value in {**env, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SATCHEL_S3_CACHE", str(tmp_path / "cache"))

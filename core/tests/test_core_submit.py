@@ -45,7 +45,7 @@ def test_submit_runs_here_by_default_and_uri_feeds_a_later_step(store, steps):
 
 
 def test_a_failed_step_fails_the_steps_that_take_its_outputs_and_the_block(store, steps):
-    failed = pytest.raises(satchel.SatchelError, match="steps of workflow broken failed: broken: RuntimeError")
+    failed = pytest.raises(satchel.SatchelError, match="workflow broken failed: broken: RuntimeError")
     with failed, satchel.workflow("broken") as wf:
         bad = satchel.submit(steps.broken, returns=["x"])
         later = satchel.submit(steps.total, inputs={"numbers": bad.uri("x")}, returns=["sum"])
