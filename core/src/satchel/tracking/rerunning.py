@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from satchel.errors import SatchelError
+from satchel.packaging.timestamps import now
 from satchel.payloads.hashing import hash_path
 from satchel.tracking import functions
 from satchel.tracking.runs import Run, refresh
@@ -200,7 +201,7 @@ def _reuse(store: Store, flow: Workflow, step: RunRecord) -> str:
         inputs=dict(step.inputs),
         returns=step.returns,
         status=COMPLETED,
-        started=step.started,
+        started=now(),  # recorded now, in the new workflow: its outputs are the earlier ones
         versions=dict(step.versions),
         results=dict(step.results),
         artifacts=dict(step.artifacts),
