@@ -1,0 +1,46 @@
+"""Pack-time previews of frames and series (the `preview` hook): schema, row count, first rows.
+
+Made while the object is in memory, so a page shows an h5, feather or orc payload (which it
+could not read without pandas, or at all without unpickling) as well as a Parquet one. Cells and
+labels are text (`str`, cut at `CELL_LIMIT` characters): any dtype, NaN included, is JSON-safe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ROWS = 10
+COLUMNS = 50
+CELL_LIMIT = 200
+
+
+def table_preview(obj: Any) -> dict[str, Any]:
+    """`{"type": "table", "rows", "columns": [{"name", "dtype"}], "columns_total", "index":
+    [{"name", "dtype"}], "head": [[cell, ...]], "row_labels": [label, ...]}`."""
+    import pandas as pd
+
+    if isinstance(obj, pd.Series):
+        frame = obj.to_frame(name="" if obj.name is None else obj.name)
+    else:
+        frame = obj
+    head = frame.iloc[:ROWS, :COLUMNS]
+    index = head.index
+    return {
+        "type": "table",
+        "rows": int(len(frame)),
+        "columns": [
+            {"name": _cell(label), "dtype": str(dtype)} for label, dtype in zip(head.columns, head.dtypes)
+        ],
+        "columns_total": int(frame.shape[1]),
+        "index": [
+            {"name": "" if name is None else _cell(name), "dtype": str(index.get_level_values(level).dtype)}
+            for level, name in enumerate(index.names)
+        ],
+        "head": [[_cell(value) for value in row] for row in head.itertuples(index=False, name=None)],
+        "row_labels": [_cell(label) for label in index],
+    }
+
+
+def _cell(value: Any) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT] + "..."
