@@ -217,13 +217,9 @@ def _preview(record: PackagerRecord, obj: Any, key: str, artifact_type: str) -> 
         elif not is_json_value(preview):
             problem = "returned a dict that is not JSON-able"
         else:
-            text = json.dumps(preview, allow_nan=False, separators=(",", ":"))
-            if len(text) > PREVIEW_LIMIT:
-                problem = f"returned {len(text)} bytes of JSON, over the {PREVIEW_LIMIT} allowed"
-            else:
-                return json.loads(text)  # type: ignore[no-any-return]
-    except ValueError as error:  # json: NaN or infinity
-        problem = f"returned a dict that is not JSON ({error})"
+            return _checked_preview(preview)
+    except _NotJSON as error:
+        problem = str(error)
     except Exception as error:  # the plugin's own code
         problem = f"raised {type(error).__name__}: {error}"
     warnings.warn(
@@ -232,6 +228,21 @@ def _preview(record: PackagerRecord, obj: Any, key: str, artifact_type: str) -> 
         stacklevel=2,
     )
     return None
+
+
+class _NotJSON(Exception):
+    """A preview that cannot be recorded as it is."""
+
+
+def _checked_preview(preview: dict[str, Any]) -> dict[str, Any]:
+    """The preview as JSON gives it back, or `_NotJSON` (NaN or infinity, over the limit)."""
+    try:
+        text = json.dumps(preview, allow_nan=False, separators=(",", ":"))
+    except ValueError as error:
+        raise _NotJSON(f"returned a dict that is not JSON ({error})") from None
+    if len(text) > PREVIEW_LIMIT:
+        raise _NotJSON(f"returned {len(text)} bytes of JSON, over the {PREVIEW_LIMIT} allowed")
+    return json.loads(text)  # type: ignore[no-any-return]
 
 
 def _failed(record: PackagerRecord, obj: Any, key: str, artifact_type: str, error: Exception) -> PackingError:

@@ -11,7 +11,7 @@ the JSON: they are written inside text, or left out of numbers):
   bytes as text, other objects as `<module.Type>`, never their repr), encoded only as far as
   the limit;
 - `path_preview(path)`: a folder's `{"type": "files", "files": [{"path", "size"}] (the first
-  FILES_LIMIT, sorted), "total": n, "bytes": n}`, or a file's `{"type": "file", "name", "size"}`
+  FILES_LIMIT: each folder's files by name, then its subfolders'), "total": n, "bytes": n}`, or a file's `{"type": "file", "name", "size"}`
   with its first TEXT_LIMIT characters as `"text"` for text-like suffixes.
 """
 

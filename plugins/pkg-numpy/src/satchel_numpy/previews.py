@@ -32,20 +32,30 @@ def array_preview(array: Any) -> dict[str, Any]:
         found["sampled"] = True
     else:
         values = np.asarray(array).reshape(-1)
-    values = values.astype(np.float64, copy=False)
-    finite = values[np.isfinite(values)]
-    if finite.size != values.size:
-        found["nonfinite"] = int(values.size - finite.size)
-    if finite.size:
+    with np.errstate(all="ignore"):  # overflows (the std of extreme values) give None, not warnings
+        values = values.astype(np.float64, copy=False)
+        finite = values[np.isfinite(values)]
+        if finite.size != values.size:
+            found["nonfinite"] = int(values.size - finite.size)
+        if not finite.size:
+            return found
+        low, high = float(finite.min()), float(finite.max())
         found["stats"] = {
-            "min": float(finite.min()),
-            "max": float(finite.max()),
+            "min": low,
+            "max": high,
             "mean": _finite(finite.mean()),
             "std": _finite(finite.std()),
             "count": int(finite.size),
         }
-        counts, edges = np.histogram(finite, bins=BINS)
-        found["histogram"] = {"counts": [int(c) for c in counts], "edges": [float(e) for e in edges]}
+        if _finite(high - low) is None:  # a range wider than a float: no finite-sized bins
+            found["note"] = "values span more than a float's range: no histogram"
+            return found
+        try:
+            counts, edges = np.histogram(finite, bins=BINS)
+        except ValueError:  # bins numpy cannot make finite-sized (a range near a float's limits)
+            found["note"] = "no histogram: the values' range cannot be split in equal bins"
+            return found
+    found["histogram"] = {"counts": [int(c) for c in counts], "edges": [float(e) for e in edges]}
     return found
 
 

@@ -36,9 +36,24 @@ def table_preview(obj: Any) -> dict[str, Any]:
             {"name": "" if name is None else _cell(name), "dtype": str(index.get_level_values(level).dtype)}
             for level, name in enumerate(index.names)
         ],
-        "head": [[_cell(value) for value in row] for row in head.itertuples(index=False, name=None)],
-        "row_labels": [_cell(label) for label in index],
+        "head": [list(row) for row in zip(*(_cells(head.iloc[:, j]) for j in range(head.shape[1])))]
+        if head.shape[1]
+        else [[] for _ in range(len(head))],
+        "row_labels": _cells(index.to_series() if index.nlevels == 1 else pd.Series(list(index))),
     }
+
+
+def _cells(values: Any) -> list[str]:
+    """A column's values as text; numpy's own text where pandas cannot make objects of them
+    (datetimes out of `Timestamp`'s range), and a placeholder if neither can."""
+    try:
+        return [_cell(value) for value in values.tolist()]
+    except (OverflowError, ValueError, TypeError):
+        pass
+    try:
+        return [_cell(value) for value in values.to_numpy().astype(str).tolist()]
+    except Exception:
+        return ["<not shown>"] * len(values)
 
 
 def _cell(value: Any) -> str:
