@@ -166,7 +166,11 @@ def test_the_preview_toolkit_is_capped_and_json_safe(tmp_path):
     big = {str(i): [i, i / 3, math.nan, {i}, b"\xff", (i,), Point()] for i in range(100_000)}
     shown = json_preview(big)
     assert shown["truncated"] and len(shown["text"]) <= 4096 + 4
-    assert '"0": [\n    0,' in shown["text"] and "NaN" in shown["text"] and "test_core_previews.Point>" in shown["text"]
+    assert (
+        '"0": [\n    0,' in shown["text"]
+        and "NaN" in shown["text"]
+        and "test_core_previews.Point>" in shown["text"]
+    )
     assert json.dumps(shown, allow_nan=False)
     assert json_preview({1: {2, 1}, None: ()}) == {
         "type": "json",

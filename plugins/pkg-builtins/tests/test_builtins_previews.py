@@ -33,7 +33,11 @@ def test_text_bytes_and_scalars(manager):
     text = manager.pack("é" * 5000, "s:object").preview
     assert text == {"type": "text", "text": "é" * 4096, "chars": 5000, "truncated": True}
     assert manager.pack(b"\x00" * 10, "b:file").preview == {"type": "bytes", "size": 10}
-    assert manager.pack(float("nan"), "f:object").preview == {"type": "json", "text": "NaN", "truncated": False}
+    assert manager.pack(float("nan"), "f:object").preview == {
+        "type": "json",
+        "text": "NaN",
+        "truncated": False,
+    }
     assert manager.pack({"a": 1}, "r") == {"r": {"a": 1}}  # a result: no artifact, no preview
 
 

@@ -26,7 +26,9 @@ def test_a_numeric_array_has_statistics_and_a_histogram(manager):
     assert preview["stats"] == {"min": 0.0, "max": 99.0, "mean": 49.5, "std": pytest.approx(28.866, abs=1e-3),
                                 "count": 100}  # fmt: skip
     histogram = preview["histogram"]
-    assert len(histogram["counts"]) == 20 and len(histogram["edges"]) == 21 and sum(histogram["counts"]) == 100
+    assert (
+        len(histogram["counts"]) == 20 and len(histogram["edges"]) == 21 and sum(histogram["counts"]) == 100
+    )
     assert histogram["edges"][0] == 0.0 and histogram["edges"][-1] == 99.0
 
 
@@ -57,7 +59,10 @@ def test_collections_of_arrays_list_each_one(manager):
     preview = manager.pack({"w": np.zeros((2, 3), "float32"), "b": np.ones(3, "int64")}, "d").preview
     assert preview == {
         "type": "arrays",
-        "arrays": [{"name": "w", "shape": [2, 3], "dtype": "float32"}, {"name": "b", "shape": [3], "dtype": "int64"}],
+        "arrays": [
+            {"name": "w", "shape": [2, 3], "dtype": "float32"},
+            {"name": "b", "shape": [3], "dtype": "int64"},
+        ],
         "total": 2,
     }
     listed = manager.pack([np.zeros(1), np.zeros(2)], "l").preview

@@ -41,10 +41,17 @@ def test_a_frame_preview_has_its_schema_rows_and_first_rows(manager, hint):
     preview = manager.pack(FRAME, log_hint).preview
     assert json.dumps(preview, allow_nan=False)  # strict JSON: NaN and inf only as text
     assert preview["type"] == "table" and preview["rows"] == 15 and preview["columns_total"] == 2
-    assert preview["columns"] == [{"name": "score", "dtype": "float64"}, {"name": "name", "dtype": str(FRAME["name"].dtype)}]
+    assert preview["columns"] == [
+        {"name": "score", "dtype": "float64"},
+        {"name": "name", "dtype": str(FRAME["name"].dtype)},
+    ]
     assert preview["index"] == [{"name": "id", "dtype": "int64"}]
     assert len(preview["head"]) == 10 and preview["row_labels"][:2] == ["100", "101"]
-    assert preview["head"][0] == ["0.5", "a"] and preview["head"][1][0] == "nan" and preview["head"][2][0] == "inf"
+    assert (
+        preview["head"][0] == ["0.5", "a"]
+        and preview["head"][1][0] == "nan"
+        and preview["head"][2][0] == "inf"
+    )
     assert preview["head"][2][1] == "c" * 200 + "..."  # a cell is cut
 
 

@@ -36,5 +36,5 @@ def test_a_file_shows_its_size_and_text(manager, tmp_path):
     assert preview["type"] == "file" and preview["size"] == 10_000 and preview["truncated"]
     assert preview["text"] == ("# Results\n" * 1000)[:4096]
     (tmp_path / "weights.bin").write_bytes(b"\x01\x02")
-    assert manager.pack(Path(tmp_path / "weights.bin"), "w").preview == {"type": "file", "name": "weights.bin",
-                                                                         "size": 2}  # fmt: skip
+    binary = manager.pack(Path(tmp_path / "weights.bin"), "w").preview
+    assert binary == {"type": "file", "name": "weights.bin", "size": 2}

@@ -161,13 +161,15 @@ def test_formats_the_ui_cannot_read_show_their_pack_time_preview_and_nothing_is_
 
 
 def test_recorded_previews_of_every_type_are_drawn_and_a_malformed_one_is_derived():
-    shown = previews.preview({"kind": "file", "preview": {"type": "array", "shape": [3], "dtype": "int8",
-                              "stats": {"min": 0.0}, "histogram": {"counts": [1, 2], "edges": [0, 1, 2]}}}, None)  # fmt: skip
+    histogram = {"counts": [1, 2], "edges": [0, 1, 2]}
+    array = {"type": "array", "shape": [3], "dtype": "int8", "stats": {"min": 0.0}, "histogram": histogram}
+    shown = previews.preview({"kind": "file", "preview": array}, None)
     assert shown["histogram"] == [(0.0, 1.0, 1), (1.0, 2.0, 2)] and shown["shape"] == [3]
     files = {"type": "files", "files": [{"path": "a", "size": 1}], "total": 5}
     assert previews.preview({"preview": files}, None) == {"type": "files", "files": [("a", 1)], "more": True}
     assert previews.preview({"preview": {"type": "json", "text": "[1]"}}, None)["text"] == "[1]"
-    assert previews.preview({"preview": {"type": "bytes", "size": 9}}, None)["reason"] == "9 bytes of binary data"
+    binary = previews.preview({"preview": {"type": "bytes", "size": 9}}, None)
+    assert binary["reason"] == "9 bytes of binary data"
     pickled = {"kind": "object", "preview": {"type": "text", "text": "a str, pickled"}}
     assert previews.preview(pickled, None)["text"] == "a str, pickled"  # recorded: nothing unpickled
     malformed = {"kind": "object", "preview": {"type": "array", "shape": "not a list of ints"}}

@@ -97,7 +97,8 @@ def test_a_version_2_store_is_migrated_and_its_artifacts_read_without_a_preview(
     try:
         old = store.get_run("a1")
         assert old is not None and old.artifacts["table"].preview is None
-        assert json.loads(store.list_runs_json(RunQuery(project="old")))[0]["artifacts"]["table"]["preview"] is None
+        listed = json.loads(store.list_runs_json(RunQuery(project="old")))
+        assert listed[0]["artifacts"]["table"]["preview"] is None
         preview = {"type": "json", "text": "[1, 2]", "truncated": False, "items": 2}
         new = Artifact(key="new", kind="file", hash="blake3:01", size=1, created=old.started, preview=preview)
         store.finish_run("a1", "completed", {}, [new], None, old.started, {})

@@ -218,7 +218,7 @@ def _preview(record: PackagerRecord, obj: Any, key: str, artifact_type: str) -> 
             problem = "returned a dict that is not JSON-able"
         else:
             return _checked_preview(preview)
-    except _NotJSON as error:
+    except _NotJSONError as error:
         problem = str(error)
     except Exception as error:  # the plugin's own code
         problem = f"raised {type(error).__name__}: {error}"
@@ -230,18 +230,18 @@ def _preview(record: PackagerRecord, obj: Any, key: str, artifact_type: str) -> 
     return None
 
 
-class _NotJSON(Exception):
+class _NotJSONError(Exception):
     """A preview that cannot be recorded as it is."""
 
 
 def _checked_preview(preview: dict[str, Any]) -> dict[str, Any]:
-    """The preview as JSON gives it back, or `_NotJSON` (NaN or infinity, over the limit)."""
+    """The preview as JSON gives it back, or `_NotJSONError` (NaN or infinity, over the limit)."""
     try:
         text = json.dumps(preview, allow_nan=False, separators=(",", ":"))
     except ValueError as error:
-        raise _NotJSON(f"returned a dict that is not JSON ({error})") from None
+        raise _NotJSONError(f"returned a dict that is not JSON ({error})") from None
     if len(text) > PREVIEW_LIMIT:
-        raise _NotJSON(f"returned {len(text)} bytes of JSON, over the {PREVIEW_LIMIT} allowed")
+        raise _NotJSONError(f"returned {len(text)} bytes of JSON, over the {PREVIEW_LIMIT} allowed")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -10,9 +10,10 @@ the JSON: they are written inside text, or left out of numbers):
   TEXT_LIMIT>, "truncated": bool}`; builtins containers of any size (tuples and sets as lists,
   bytes as text, other objects as `<module.Type>`, never their repr), encoded only as far as
   the limit;
-- `path_preview(path)`: a folder's `{"type": "files", "files": [{"path", "size"}] (the first
-  FILES_LIMIT: each folder's files by name, then its subfolders'), "total": n, "bytes": n}`, or a file's `{"type": "file", "name", "size"}`
-  with its first TEXT_LIMIT characters as `"text"` for text-like suffixes.
+- `path_preview(path)`: a folder's `{"type": "files", "files": [{"path", "size"}], "total": n,
+  "bytes": n}` (the first FILES_LIMIT files: each folder's own by name, then its subfolders'),
+  or a file's `{"type": "file", "name", "size"}` with its first TEXT_LIMIT characters as
+  `"text"` for text-like suffixes.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def json_preview(value: Any, limit: int = TEXT_LIMIT) -> dict[str, Any]:
     writer = _Writer(limit)
     try:
         _encode(value, writer, 0)
-    except _Full:
+    except _FullError:
         pass
     text = "".join(writer.parts)
     truncated = len(text) > limit
@@ -85,7 +86,9 @@ def path_preview(path: str | os.PathLike[str], limit: int = FILES_LIMIT) -> dict
             head = handle.read(TEXT_LIMIT * 4)  # UTF-8: at most 4 bytes a character
         text = head.decode("utf-8", errors="ignore")
         if "\x00" not in text:
-            found.update(text=text[:TEXT_LIMIT], truncated=found["size"] > len(head) or len(text) > TEXT_LIMIT)
+            found.update(
+                text=text[:TEXT_LIMIT], truncated=found["size"] > len(head) or len(text) > TEXT_LIMIT
+            )
     return found
 
 
@@ -94,7 +97,7 @@ def _safe_text(text: str) -> str:
     return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
-class _Full(Exception):
+class _FullError(Exception):
     """The preview's text is long enough: stop encoding."""
 
 
@@ -108,7 +111,7 @@ class _Writer:
         self.parts.append(text)
         self.length += len(text)
         if self.length > self.limit:
-            raise _Full
+            raise _FullError
 
 
 def _encode(value: Any, writer: _Writer, depth: int) -> None:
@@ -161,7 +164,11 @@ def _key(key: Any) -> str:
     if key is None or isinstance(key, (bool, int, float)):
         return _string(json.dumps(key))
     kind = type(key)
-    text = str(key)[:200] if isinstance(key, (tuple, bytes, frozenset)) else f"<{kind.__module__}.{kind.__qualname__}>"
+    text = (
+        str(key)[:200]
+        if isinstance(key, (tuple, bytes, frozenset))
+        else f"<{kind.__module__}.{kind.__qualname__}>"
+    )
     return _string(text)
 
 

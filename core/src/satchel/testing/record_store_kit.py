@@ -429,7 +429,10 @@ def _check_importing(_open: Opener, _location: str, store: RecordStore) -> None:
     for index in range(2):
         run = _run("copy", status=COMPLETED, ended=now(), workflow=workflow.id, origin=origin,
                    results={"i": index}, error=None)  # fmt: skip
-        run.artifacts = {"model": _artifact("model", trusted=False, preview=_PREVIEW), "extra": _artifact("extra")}
+        run.artifacts = {
+            "model": _artifact("model", trusted=False, preview=_PREVIEW),
+            "extra": _artifact("extra"),
+        }
         runs.append(run)
     store.import_runs(runs, workflow)
     got = store.get_workflow(workflow.id)

@@ -21,7 +21,12 @@ def array_preview(array: Any) -> dict[str, Any]:
     """`{"type": "array", "shape", "dtype", "stats", "histogram": {"counts", "edges"}}`."""
     import numpy as np
 
-    found: dict[str, Any] = {"type": "array", "shape": list(array.shape), "dtype": str(array.dtype), "stats": {}}
+    found: dict[str, Any] = {
+        "type": "array",
+        "shape": list(array.shape),
+        "dtype": str(array.dtype),
+        "stats": {},
+    }
     if array.dtype.hasobject:
         found["note"] = "an object array: its contents are not shown"
         return found

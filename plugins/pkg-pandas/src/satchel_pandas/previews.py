@@ -19,19 +19,17 @@ def table_preview(obj: Any) -> dict[str, Any]:
     [{"name", "dtype"}], "head": [[cell, ...]], "row_labels": [label, ...]}`."""
     import pandas as pd
 
-    if isinstance(obj, pd.Series):
-        frame = obj.to_frame(name="" if obj.name is None else obj.name)
-    else:
-        frame = obj
+    is_series = isinstance(obj, pd.Series)
+    frame = obj.to_frame(name="" if obj.name is None else obj.name) if is_series else obj
     head = frame.iloc[:ROWS, :COLUMNS]
     index = head.index
     return {
         "type": "table",
-        "rows": int(len(frame)),
+        "rows": len(frame),
         "columns": [
             {"name": _cell(label), "dtype": str(dtype)} for label, dtype in zip(head.columns, head.dtypes)
         ],
-        "columns_total": int(frame.shape[1]),
+        "columns_total": frame.shape[1],
         "index": [
             {"name": "" if name is None else _cell(name), "dtype": str(index.get_level_values(level).dtype)}
             for level, name in enumerate(index.names)

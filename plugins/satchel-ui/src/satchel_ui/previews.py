@@ -93,7 +93,8 @@ def _from_recorded(recorded: dict[str, Any]) -> dict[str, Any] | None:
         if isinstance(histogram, dict):
             counts, edges = histogram["counts"], histogram["edges"]
             shown["histogram"] = [
-                (float(edges[i]), float(edges[i + 1]), int(count)) for i, count in enumerate(counts[:BINS * 5])
+                (float(edges[i]), float(edges[i + 1]), int(count))
+                for i, count in enumerate(counts[: BINS * 5])
             ]
         return shown
     if kind == "arrays":

@@ -41,8 +41,8 @@ _WORKFLOW_COLUMNS = (
     "process_started"
 )
 _ARTIFACT_COLUMNS = (
-    "run_id, key, project, kind, packager, object_type, instructions, hash, size, versions, created, trusted, "
-    "preview"
+    "run_id, key, project, kind, packager, object_type, instructions, hash, size, versions, created, "
+    "trusted, preview"
 )
 
 
