@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 BINS = 20
-SAMPLE_LIMIT = 10_000_000
+SAMPLE_LIMIT = 1_000_000
 ARRAYS_LIMIT = 200
 
 
