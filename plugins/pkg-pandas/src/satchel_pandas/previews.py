@@ -46,7 +46,7 @@ def _cells(values: Any) -> list[str]:
     (datetimes out of `Timestamp`'s range), and a placeholder if neither can."""
     try:
         return [_cell(value) for value in values.tolist()]
-    except (OverflowError, ValueError, TypeError):
+    except Exception:  # pandas cannot make Python objects of them (OverflowError, ...)
         pass
     try:
         return [_cell(value) for value in values.to_numpy().astype(str).tolist()]
@@ -55,5 +55,8 @@ def _cells(values: Any) -> list[str]:
 
 
 def _cell(value: Any) -> str:
-    text = value if isinstance(value, str) else str(value)
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except Exception:  # a value pandas cannot write as text (a timestamp out of strftime's range)
+        text = "<not shown>"
     return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT] + "..."
