@@ -108,6 +108,15 @@ def load_in(cwd: Path, store: str, project: str) -> dict[str, str | None]:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def _members_end(bundle: Path) -> int:
+    """Where the bundle's last member's data ends (the tar's zero blocks and padding follow)."""
+    import tarfile
+
+    with tarfile.open(bundle) as archive:
+        archive.getmembers()
+        return archive.offset
+
+
 def exported_run(cwd: Path, project: str = "demo") -> tuple[str, Path]:
     """Run `prepare` in store A and export the run; its id and the bundle."""
     ran = json.loads(satchel(cwd, "A", "run", "job.py:prepare", "--project", project, "--json").stdout)
@@ -280,7 +289,9 @@ def test_a_damaged_bundle_is_refused_and_nothing_is_added(job, damage, expected)
         _rewrite(bundle, bad, _change_manifest)
     elif damage.startswith("cut-at-"):  # inside a member, or between two: both are refused
         tenths = int(damage.removeprefix("cut-at-").partition("/")[0])
-        bad.write_bytes(bundle.read_bytes()[: bundle.stat().st_size * tenths // 10])
+        # of the members' data, not of the file: a cut in the tar's trailing zero padding
+        # leaves a whole bundle (its end-of-archive blocks included), rightly imported
+        bad.write_bytes(bundle.read_bytes()[: _members_end(bundle) * tenths // 10])
     else:
         bad.write_text("hello")
     failed = satchel(job, "B", "import", str(bad), "--project", "copy", check=False)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import satchel
-from satchel import LogHintError, PackingError, SatchelError, SatchelWarning, UnpackingError
+from satchel import Artifact, LogHintError, PackingError, SatchelError, SatchelWarning, UnpackingError
+from satchel.backends import RunQuery, run_document
 
 
 def prepare(n: int = 3, tag: str = "x"):
@@ -240,7 +241,7 @@ def test_a_store_made_by_a_newer_satchel_is_refused(store):
     forget_open_stores()
     with sqlite3.connect(store / "satchel.db") as connection:
         connection.execute("PRAGMA user_version = 99")
-    newer = r"schema version 99, made by a newer satchel.*reads schema version 2"
+    newer = r"schema version 99, made by a newer satchel.*reads schema version 3"
     with pytest.raises(SatchelError, match=newer):
         satchel.list_runs()
 
@@ -280,6 +281,54 @@ def test_a_version_1_store_is_migrated_on_open_and_keeps_its_runs(tmp_path):
         assert connection.execute("PRAGMA user_version").fetchone()[0] == sqlite_schema.SCHEMA_VERSION
         columns = {row[1] for row in connection.execute("PRAGMA table_info(runs)")}
     assert {"cache_key", "cache", "origin"} <= columns
+
+
+def test_a_version_2_store_is_migrated_and_its_artifacts_read_without_a_preview(tmp_path):
+    """Version 3 adds the artifacts' pack-time previews: an artifact recorded before reads with
+    `preview` None (so the UI derives one), in `get_run` and in `list_runs_json` alike, and a new
+    artifact records its preview beside the old one."""
+    from satchel.tracking.store import sqlite_schema
+    from satchel.tracking.store.opening import forget_open_stores
+    from satchel.tracking.store.sqlite_records import SQLiteRecords
+
+    database = tmp_path / "old" / "satchel.db"
+    database.parent.mkdir()
+    with sqlite3.connect(database) as connection:
+        for statement in sqlite_schema._statements(sqlite_schema._CREATE):
+            connection.execute(statement)
+        for statement in sqlite_schema._statements(sqlite_schema._MIGRATIONS[2]):
+            connection.execute(statement)
+        connection.execute("INSERT INTO projects VALUES ('p', '2026-01-01T00:00:00+00:00')")
+        connection.execute(
+            "INSERT INTO runs (id, project, name, params, inputs, status, started, versions) "
+            "VALUES ('abc', 'p', 'old', '{}', '{}', 'completed', '2026-01-01T00:00:00+00:00', '{}')"
+        )
+        connection.execute(
+            "INSERT INTO artifacts (run_id, key, project, run_seq, kind, packager, object_type, "
+            "instructions, hash, size, versions, created, trusted) VALUES ('abc', 'table', 'p', 1, "
+            "'file', 'x.P', 'builtins.list', '{}', 'blake3:00', 3, '{}', '2026-01-01T00:00:00+00:00', 1)"
+        )
+        connection.execute("PRAGMA user_version = 2")
+    records = SQLiteRecords(database)
+    try:
+        old = records.get_run("abc")
+        assert old is not None and old.artifacts["table"].preview is None
+        assert json.loads(records.list_runs_json(RunQuery()))[0]["artifacts"]["table"]["preview"] is None
+        new = Artifact(key="new", kind="file", hash="blake3:01", size=1, created=old.started,
+                       preview={"type": "text", "text": "é\n", "chars": 2, "truncated": False})  # fmt: skip
+        records.finish_run("abc", "completed", {}, [new], None, old.started, {})
+        again = records.get_run("abc")
+        assert again is not None and again.artifacts["new"].preview == new.preview
+        assert again.artifacts["table"].preview is None
+        document = json.loads(records.list_runs_json(RunQuery()))[0]
+        assert document == json.loads(json.dumps(run_document(again)))
+    finally:
+        records.close()
+        forget_open_stores()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == sqlite_schema.SCHEMA_VERSION == 3
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(artifacts)")}
+    assert "preview" in columns
 
 
 def test_a_store_folder_that_cannot_be_created_is_a_clear_error(tmp_path, monkeypatch):

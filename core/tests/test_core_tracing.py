@@ -165,6 +165,7 @@ def test_tracing_a_real_pack_and_unpack_with_the_installed_packagers(tmp_path):
     assert calls == [
         ("satchel_builtins.packagers.DictPackager", "is_packable", "key='table'"),
         ("satchel_builtins.packagers.DictPackager", "pack", "key='table'"),
+        ("satchel_builtins.packagers.DictPackager", "preview", "key='table'"),
         ("satchel_builtins.packagers.DictPackager", "unpack", "key='table'"),
         ("satchel_builtins.packagers.FloatPackager", "is_packable", "key='score'"),
         ("satchel_builtins.packagers.FloatPackager", "pack", "key='score'"),

@@ -1,12 +1,13 @@
-"""The four hooks a packager implements: this module is the plugin author's manual.
+"""The hooks a packager implements (four, and an optional fifth): the plugin author's manual.
 
 A packager is a `satchel.Packager` subclass; its methods named after these hooks are its hook
 implementations (no decorator needed). They are validated when the packager is collected: a hook
 name that does not exist, a parameter the spec does not have, `**kwargs` or keyword-only
 parameters are collection errors. Most authors subclass `satchel.DefaultPackager`, which
-implements all four and dispatches to `pack_<artifact_type>` / `unpack_<artifact_type>`; there,
+implements the four and dispatches to `pack_<artifact_type>` / `unpack_<artifact_type>`; there,
 a `pack_<t>` without its `unpack_<t>` (or the reverse; `result` is pack-only) and a default
-artifact type the packager does not support are collection errors too.
+artifact type the packager does not support are collection errors too. `preview` is optional:
+a packager without it records no preview.
 """
 
 from __future__ import annotations
@@ -58,4 +59,20 @@ def clear(paths: list[str]) -> None:
     """Delete the paths this packager registered with `add_future_clearing_path`.
 
     Called once when the run (or manager) that registered them ends, success or failure.
+    """
+
+
+@hookspec
+def preview(obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+    """A small JSON-able summary of `obj` for pages, recorded with the artifact (optional hook).
+
+    Called right after a successful `pack` of `obj` as `artifact_type` (never for `result`),
+    while the object is still in memory, so that a page (satchel-ui) shows what was packed
+    without reading the payload: nothing is unpickled or parsed to draw it. Return a dict with a
+    `"type"` (`"table"`, `"array"`, `"json"`, `"text"`, `"files"`, ... what a page knows how to
+    draw; see docs/writing-a-packager.md), or None for no preview; not implementing it means
+    None too. Keep it small and cheap: the first rows or bytes, not the object. A preview is
+    never worth failing a pack: one that raises, is not a dict of JSON values (NaN and infinity
+    included: give None or a string) or is over 64 KB of JSON is dropped with a
+    `SatchelPluginWarning` naming the packager, and the artifact is recorded without it.
     """

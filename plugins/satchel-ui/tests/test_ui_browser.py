@@ -86,7 +86,7 @@ def test_the_runs_table_lists_the_runs(page, ui_server, ui_store):
 
 def test_clicking_through_to_a_run_shows_params_results_and_a_preview(page, ui_server, ui_store):
     page.goto(ui_server.url + "?name=prepare")
-    page.locator("a.run-link", has_text="prepare").first.click()
+    page.locator(f'a.run-link[href$="{ui_store.prepare}"]').click()  # not the rerun's reused one
     page.wait_for_url(f"**/runs/{ui_store.prepare}")
     assert page.locator("#run-name").inner_text() == "prepare"
     assert "rows" in page.locator("#params").inner_text()

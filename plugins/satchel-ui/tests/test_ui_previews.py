@@ -102,3 +102,77 @@ def test_the_graph_links_makers_to_takers_and_places_independent_steps_together(
     outside = {node.id for node in nodes if node.kind == "outside"}
     assert outside == {"artifact:zzz/other", "file:/data.csv"}
     assert "cached" in next(node for node in nodes if node.id == "d").marks
+
+
+def _feather_and_npz():
+    import numpy as np
+    import pandas as pd
+
+    table = pd.DataFrame({"x": [1.5, 2.5, 3.5], "label": ["first row", "second row", "third row"]})
+    return table, {"weights": np.zeros((4, 3), "float32"), "bias": np.arange(3)}
+
+
+def test_formats_the_ui_cannot_read_show_their_pack_time_preview_and_nothing_is_read(tmp_path, monkeypatch):
+    """A DataFrame as feather and a dict of arrays as npz: the page shows what their packagers
+    recorded when they were packed, without opening (let alone unpickling) their payloads."""
+    pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("satchel_numpy")
+    import builtins
+
+    import satchel
+    from satchel_ui.data import StoreView
+    from satchel_ui.pages import Site
+
+    store = tmp_path / "store"
+    returns = [{"key": "table", "artifact_type": "file", "file_format": "feather"}, "arrays"]
+    run = satchel.run(_feather_and_npz, returns=returns, store=store)
+    recorded = {key: artifact.preview for key, artifact in run.artifacts.items()}
+    assert recorded["table"]["type"] == "table" and recorded["arrays"]["type"] == "arrays"
+
+    hashes = {artifact.hash for artifact in run.artifacts.values()}
+    view = StoreView(store)
+    payloads = {view.payload_path(digest) for digest in hashes}
+    real_open = builtins.open
+
+    def guarded_open(file, *args, **kwargs):
+        assert str(file) not in payloads, f"a page read the payload {file}"
+        return real_open(file, *args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a page unpickled something")
+
+    monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(pickle, "loads", refuse)
+    monkeypatch.setattr(pickle, "load", refuse)
+    page = Site(view).run_page(run.id)
+    assert page is not None
+    for text in ("3 rows", "label", "first row", "third row", "weights", "(4, 3)", "float32", "bias"):
+        assert text in page, f"{text!r} is not on the page"
+
+    document = view.run(run.id)
+    assert document is not None
+    table = previews.preview(document["artifacts"]["table"], None)
+    assert table["schema"] == [("x", "float64"), ("label", recorded["table"]["columns"][1]["dtype"])]
+    assert table["rows"][0] == ["1.5", "first row"] and table["rows_total"] == 3
+    monkeypatch.setattr(builtins, "open", real_open)
+    before = {**document["artifacts"]["table"], "preview": None}  # as recorded before previews existed
+    assert previews.preview(before, view.payload_path(before["hash"]))["type"] == "none"
+
+
+def test_recorded_previews_of_every_type_are_drawn_and_a_malformed_one_is_derived():
+    histogram = {"counts": [1, 2], "edges": [0, 1, 2]}
+    array = {"type": "array", "shape": [3], "dtype": "int8", "stats": {"min": 0.0}, "histogram": histogram}
+    shown = previews.preview({"kind": "file", "preview": array}, None)
+    assert shown["histogram"] == [(0.0, 1.0, 1), (1.0, 2.0, 2)] and shown["shape"] == [3]
+    files = {"type": "files", "files": [{"path": "a", "size": 1}], "total": 5}
+    assert previews.preview({"preview": files}, None) == {"type": "files", "files": [("a", 1)], "more": True}
+    assert previews.preview({"preview": {"type": "json", "text": "[1]"}}, None)["text"] == "[1]"
+    binary = previews.preview({"preview": {"type": "bytes", "size": 9}}, None)
+    assert binary["reason"] == "9 bytes of binary data"
+    pickled = {"kind": "object", "preview": {"type": "text", "text": "a str, pickled"}}
+    assert previews.preview(pickled, None)["text"] == "a str, pickled"  # recorded: nothing unpickled
+    malformed = {"kind": "object", "preview": {"type": "array", "shape": "not a list of ints"}}
+    assert previews.preview(malformed, None)["type"] == "none"  # derived instead: a pickle, not read
+    unknown = {"kind": "file", "preview": {"type": "image", "png": "..."}}
+    assert previews.preview(unknown, None) == {"type": "none", "reason": "the payload is not in the store"}

@@ -4,13 +4,14 @@ and several processes creating one new database at once."""
 from __future__ import annotations
 
 import itertools
+import json
 
 import psycopg
 import pytest
 
 import satchel
-from satchel import SatchelError
-from satchel.backends import RunQuery, StoreVersionError
+from satchel import Artifact, SatchelError
+from satchel.backends import RunQuery, StoreVersionError, run_document
 from satchel.testing import check_record_store
 from satchel_postgresql import open_records
 from satchel_postgresql.connections import Location, connect
@@ -72,6 +73,45 @@ def test_a_version_1_store_is_migrated_when_opened(server, new_url):
     with psycopg.connect(server.url()) as check:
         version = check.execute(f'SELECT version FROM "{location.schema}".schema_version').fetchone()
     assert version == (SCHEMA_VERSION,)
+
+
+def test_a_version_2_store_is_migrated_and_its_artifacts_read_without_a_preview(server, new_url):
+    """Version 3 adds the artifacts' pack-time previews: one recorded before reads with `preview`
+    None, in `get_run` and `list_runs_json` alike; a new one keeps its preview."""
+    url = new_url()
+    location = Location(url)
+    connection = connect(location)
+    ensure_schema(connection, location.schema, "test", target=2)
+    connection.execute("INSERT INTO projects (name, created) VALUES ('old', '2026-01-01T00:00:00+00:00')")
+    connection.execute(
+        "INSERT INTO runs (id, project, name, params, inputs, status, started, versions) VALUES "
+        "('a1', 'old', 'step', '{}', '{}', 'completed', '2026-01-01T00:00:00.000000+00:00', '{}')"
+    )
+    connection.execute(
+        "INSERT INTO artifacts (run_id, key, project, run_seq, kind, packager, object_type, instructions, "
+        "hash, size, versions, created, trusted) SELECT 'a1', 'table', 'old', seq, 'file', 'x.P', "
+        "'builtins.list', '{}', 'blake3:00', 3, '{}', '2026-01-01T00:00:00+00:00', true FROM runs"
+    )
+    connection.close()
+    store = open_records(url)
+    try:
+        old = store.get_run("a1")
+        assert old is not None and old.artifacts["table"].preview is None
+        listed = json.loads(store.list_runs_json(RunQuery(project="old")))
+        assert listed[0]["artifacts"]["table"]["preview"] is None
+        preview = {"type": "json", "text": "[1, 2]", "truncated": False, "items": 2}
+        new = Artifact(key="new", kind="file", hash="blake3:01", size=1, created=old.started, preview=preview)
+        store.finish_run("a1", "completed", {}, [new], None, old.started, {})
+        again = store.get_run("a1")
+        assert again is not None and again.artifacts["new"].preview == preview
+        assert again.artifacts["table"].preview is None
+        document = json.loads(store.list_runs_json(RunQuery(project="old")))[0]
+        assert document == json.loads(json.dumps(run_document(again)))
+    finally:
+        store.close()
+    with psycopg.connect(server.url()) as check:
+        version = check.execute(f'SELECT version FROM "{location.schema}".schema_version').fetchone()
+    assert version == (SCHEMA_VERSION,) == (3,)
 
 
 _databases = itertools.count()

@@ -20,6 +20,9 @@ PICKLE_ARTIFACT_TYPE = "object"
 class Artifact:
     """A packed output: what it is, who packed it, how to unpack it, and where its payload is.
 
+    `preview`, when its packager made one, summarizes the object for pages (nothing has to be
+    read or unpickled to show it).
+
     `path` is the local payload once known; `resolver`, when set (by the store an artifact is
     read from), gives it on first `local_path()`: a store may have to fetch the payload, so
     nothing is fetched until it is read.
@@ -38,6 +41,8 @@ class Artifact:
     trusted: bool = False
     path: str | None = field(default=None, repr=False)
     resolver: Callable[[], str | os.PathLike[str]] | None = field(default=None, repr=False)
+    #: A small JSON summary for pages, made by the packager when it packed (`hookspecs.preview`).
+    preview: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Artifact:
@@ -143,4 +148,5 @@ class Artifact:
             "versions": self.versions,
             "created": self.created,
             "trusted": self.trusted,
+            "preview": self.preview,
         }

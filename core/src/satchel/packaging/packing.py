@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import warnings
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from satchel.errors import PackingError, SatchelError, SatchelWarning
+from satchel.errors import PackingError, SatchelError, SatchelPluginWarning, SatchelWarning
 from satchel.packaging.artifact import Artifact
 from satchel.packaging.call import CURRENT, NO_DEFAULT, Call
 from satchel.packaging.log_hints import (
@@ -24,6 +25,7 @@ from satchel.packaging.log_hints import (
 from satchel.packaging.records import PackagerRecord
 from satchel.packaging.registry import Registry
 from satchel.packaging.timestamps import now
+from satchel.packaging.tracing import traced_hook
 from satchel.packaging.type_hints import object_type_name
 from satchel.packaging.versions import distribution_of, python_version
 from satchel.packaging.workspace import Workspace
@@ -31,6 +33,8 @@ from satchel.payloads.hashing import copy_payload, hash_path
 from satchel.payloads.json_values import is_json_value
 
 _NO_CONFIGURATIONS: Mapping[str, Any] = {}
+#: The largest preview recorded, in bytes of its JSON text: a preview is for a page, not a copy.
+PREVIEW_LIMIT = 64 * 1024
 
 
 class Packer:
@@ -173,6 +177,7 @@ class Packer:
         # one pass right after the write, from the page cache; measured faster here than hashing
         # while writing (in a thread or cache-hot steps): BLAKE3's threads win
         digest, size = hash_path(path)
+        preview = _preview(record, obj, key, artifact_type)
         return Artifact(
             key=key,
             kind=artifact_type,
@@ -185,7 +190,59 @@ class Packer:
             created=now(),
             trusted=True,
             path=str(path),
+            preview=preview,
         )
+
+
+def _preview(record: PackagerRecord, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+    """The packager's `preview` of `obj` (the optional hook), checked; None when it has none.
+
+    Read off the instance, not bound on the record: the record's layout is tuned for selection,
+    and the plugin is imported already (it just packed). A preview never fails the pack: one that
+    raises, is not a dict of JSON values, or is over `PREVIEW_LIMIT` is dropped with a
+    `SatchelPluginWarning` naming the packager. What is kept is its parsed JSON (tuples become
+    lists), so the artifact holds exactly what a store gives back.
+    """
+    hook = getattr(record.instance, "preview", None)
+    if hook is None:
+        return None
+    if record.traced:
+        hook = traced_hook(record.name, "preview", hook)
+    try:
+        preview = hook(obj, key, artifact_type)
+        if preview is None:
+            return None
+        if type(preview) is not dict:
+            problem = f"returned a {type(preview).__qualname__}, not a dict"
+        elif not is_json_value(preview):
+            problem = "returned a dict that is not JSON-able"
+        else:
+            return _checked_preview(preview)
+    except _NotJSONError as error:
+        problem = str(error)
+    except Exception as error:  # the plugin's own code
+        problem = f"raised {type(error).__name__}: {error}"
+    warnings.warn(
+        f"{record.name}.preview {problem} for {key!r}; the artifact is recorded without a preview",
+        SatchelPluginWarning,
+        stacklevel=2,
+    )
+    return None
+
+
+class _NotJSONError(Exception):
+    """A preview that cannot be recorded as it is."""
+
+
+def _checked_preview(preview: dict[str, Any]) -> dict[str, Any]:
+    """The preview as JSON gives it back, or `_NotJSONError` (NaN or infinity, over the limit)."""
+    try:
+        text = json.dumps(preview, allow_nan=False, separators=(",", ":"))
+    except ValueError as error:
+        raise _NotJSONError(f"returned a dict that is not JSON ({error})") from None
+    if len(text) > PREVIEW_LIMIT:
+        raise _NotJSONError(f"returned {len(text)} bytes of JSON, over the {PREVIEW_LIMIT} allowed")
+    return json.loads(text)  # type: ignore[no-any-return]
 
 
 def _failed(record: PackagerRecord, obj: Any, key: str, artifact_type: str, error: Exception) -> PackingError:

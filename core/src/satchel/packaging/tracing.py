@@ -48,6 +48,7 @@ _KEYS: dict[str, Callable[[tuple[Any, ...]], str | None]] = {
     "is_packable": _key_of_is_packable,
     "pack": _key_of_pack,
     "unpack": _key_of_unpack,
+    "preview": _key_of_pack,  # preview(obj, key, artifact_type)
 }
 
 

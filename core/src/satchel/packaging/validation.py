@@ -18,7 +18,9 @@ from satchel.packaging.default_packager import DefaultPackager
 from satchel.packaging.packager import Packager
 from satchel.packaging.type_hints import TypeSpec
 
-HOOK_NAMES = ("is_packable", "pack", "unpack", "clear")
+HOOK_NAMES = ("is_packable", "pack", "unpack", "clear", "preview")
+#: Hooks a packager may leave out (satchel's bases do not define them either).
+OPTIONAL_HOOKS = frozenset({"preview"})
 #: Each hook's parameters, in order: satchel calls the chosen implementation directly, by position.
 _HOOK_PARAMETERS = {
     hook: tuple(inspect.signature(getattr(hookspecs, hook)).parameters) for hook in HOOK_NAMES
@@ -95,10 +97,12 @@ def _declared_type(cls: type, name: str, scanned: str | None) -> TypeSpec:
 
 def _check_hooks(cls: type, name: str, own: set[str]) -> None:
     for hook in HOOK_NAMES:
-        function = inspect.getattr_static(cls, hook)
+        function = inspect.getattr_static(cls, hook, None)
+        if function is None and hook in OPTIONAL_HOOKS:
+            continue
         if function in _BASE_HOOKS:  # inherited from satchel's bases: known to be right
             continue
-        if isinstance(function, (staticmethod, classmethod)):
+        if isinstance(function, (staticmethod, classmethod)) or not callable(function):
             raise LoadProblem(f"{name}.{hook} must be a plain method")
         parameters = list(inspect.signature(function).parameters.values())
         for parameter in parameters:
@@ -124,7 +128,7 @@ def _check_hooks(cls: type, name: str, own: set[str]) -> None:
                 f"by position (see satchel.hookspecs.{hook})"
             )
     for attribute in sorted(own):
-        if attribute.startswith("_") or attribute in _BASE_NAMES:
+        if attribute.startswith("_") or attribute in _BASE_NAMES or attribute in HOOK_NAMES:
             continue
         value = getattr(cls, attribute, None)
         if not callable(value):

@@ -5,7 +5,9 @@
   reproducible archives, extracted with every member checked first (the `path` artifact type);
 - `copy_payload`, `remove_payload`: copy a file or folder payload (links kept as links), remove one;
 - `is_json_value`: whether a value can be logged as a result or stored as instructions;
-- `tuple_items`: the item hints of a fixed-length tuple hint (`tuple[()]` alike on every Python).
+- `tuple_items`: the item hints of a fixed-length tuple hint (`tuple[()]` alike on every Python);
+- `text_preview`, `json_preview`, `path_preview`: capped, JSON-safe previews of text, builtins
+  values and files or folders, for a packager's `preview` hook (module `previews`).
 """
 
 from typing import Any
@@ -16,6 +18,7 @@ from satchel.payloads.json_values import is_json_value
 
 #: Imported on first use: archives need shutil and friends, which `import satchel` does not.
 _ARCHIVE_NAMES = frozenset({"ARCHIVE_FORMATS", "archive_format_of", "pack_path", "unpack_path"})
+_PREVIEW_NAMES = frozenset({"json_preview", "path_preview", "text_preview"})
 
 
 def __getattr__(name: str) -> Any:
@@ -23,6 +26,12 @@ def __getattr__(name: str) -> Any:
         from satchel.payloads import archives
 
         value = getattr(archives, name)
+        globals()[name] = value
+        return value
+    if name in _PREVIEW_NAMES:
+        from satchel.payloads import previews
+
+        value = getattr(previews, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'satchel.payloads' has no attribute {name!r}")
@@ -34,9 +43,12 @@ __all__ = [
     "copy_payload",
     "hash_path",
     "is_json_value",
+    "json_preview",
     "pack_path",
+    "path_preview",
     "payload_size",
     "remove_payload",
+    "text_preview",
     "tuple_items",
     "unpack_path",
 ]

@@ -101,6 +101,16 @@ def _run(project: str = "p", run_id: str | None = None, **fields: Any) -> RunRec
     return RunRecord(**values)
 
 
+#: A pack-time preview as a packager records one: nested JSON, text that needs escaping.
+_PREVIEW: dict[str, Any] = {
+    "type": "table",
+    "rows": 3,
+    "columns": [{"name": "é ☃ \"q\"", "dtype": "float64"}],
+    "head": [["1.5"], ["nan"], ["\\ \n"]],
+    "stats": {"mean": 0.25, "count": None},
+}
+
+
 def _artifact(key: str, size: int = 3, **fields: Any) -> Artifact:
     values: dict[str, Any] = {
         "key": key,
@@ -204,7 +214,8 @@ def _check_runs(_open: Opener, _location: str, store: RecordStore) -> None:
     assert got_bare is not None and got_bare.returns is None and got_bare.function is None, "None fields"
     assert got_bare.cache is None and got_bare.origin is None and got_bare.cache_key is None
 
-    model, table = _artifact("model", size=10**10), _artifact("table", kind="object", trusted=True)
+    model = _artifact("model", size=10**10, preview=_PREVIEW)
+    table = _artifact("table", kind="object", trusted=True)  # no preview: None round-trips too
     _finish(store, run, table, model)
     got = store.get_run(run.id)
     assert got is not None
@@ -212,6 +223,8 @@ def _check_runs(_open: Opener, _location: str, store: RecordStore) -> None:
     assert got.results == {"score": 0.75, "label": "ok"}, f"results {got.results}"
     assert got.versions == {**run.versions, "numpy": "2.1.0"}, f"versions not updated: {got.versions}"
     assert list(got.artifacts) == ["model", "table"], f"artifacts not by key: {list(got.artifacts)}"
+    assert got.artifacts["model"].preview == _PREVIEW, f"preview: {got.artifacts['model'].preview!r}"
+    assert got.artifacts["table"].preview is None, "an artifact without a preview read with one"
     _same_artifact(got.artifacts["model"], model, "p", run.id, "get_run")
     _same_artifact(got.artifacts["table"], table, "p", run.id, "get_run")
     _finish(store, bare, status=ERROR)
@@ -416,7 +429,10 @@ def _check_importing(_open: Opener, _location: str, store: RecordStore) -> None:
     for index in range(2):
         run = _run("copy", status=COMPLETED, ended=now(), workflow=workflow.id, origin=origin,
                    results={"i": index}, error=None)  # fmt: skip
-        run.artifacts = {"model": _artifact("model", trusted=False), "extra": _artifact("extra")}
+        run.artifacts = {
+            "model": _artifact("model", trusted=False, preview=_PREVIEW),
+            "extra": _artifact("extra"),
+        }
         runs.append(run)
     store.import_runs(runs, workflow)
     got = store.get_workflow(workflow.id)

@@ -214,7 +214,8 @@ def _records(
             fields = {name: entry[name] for name in ("kind", "packager", "object_type", "hash", "size")}
             artifacts[key] = Artifact(
                 key=key, uri=uri, instructions=dict(entry["instructions"]), versions=dict(entry["versions"]),
-                created=entry["created"], trusted=trust, **fields,
+                created=entry["created"], trusted=trust, preview=_preview(bundle, key, entry.get("preview")),
+                **fields,
             )  # fmt: skip
             uris[uri] = entry["uri"]
         runs.append(
@@ -250,6 +251,16 @@ def _records(
             )
         )
     return runs, workflow, uris
+
+
+def _preview(bundle: str, key: str, preview: Any) -> dict[str, Any] | None:
+    """An artifact's recorded preview as the bundle carries it (none in a bundle made before
+    previews existed); refused unless it is a JSON object, as packing would have made it."""
+    if preview is None:
+        return None
+    if type(preview) is not dict:
+        raise SatchelError(f"bundle {bundle}: the preview of artifact {key!r} is not a JSON object")
+    return dict(preview)
 
 
 def _inputs(

@@ -7,6 +7,10 @@ the pickling default, so their type survives).
   folder it names, see `satchel.payloads`).
 - dict, list, tuple, set, frozenset, bytes, bytearray: `result` (default, a JSON value), `file`
   (`file_format`: json, yaml, jsonl or txt; restored exactly, type included) or `object`.
+
+Previews (recorded when packed, for pages): a container's JSON text and a scalar's, a str's text
+(as `path`: the file's size and first text, or the folder's file list), bytes' size only; each
+capped (`satchel.payloads.previews`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,12 @@ class _ScalarPackager(DefaultPackager):
     def pack_result(self, obj: Any, key: str) -> Any:
         """The value itself."""
         return obj
+
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """The value as JSON text (a scalar packed as an artifact: `object`)."""
+        from satchel.payloads import json_preview
+
+        return json_preview(obj)
 
 
 class IntPackager(_ScalarPackager):
@@ -84,6 +94,14 @@ class StrPackager(_ScalarPackager):
 
         return payloads.unpack_path(self, item, is_dir, archive_format, name)
 
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """As `path`, the file or folder it names; otherwise its first characters."""
+        from satchel import payloads
+
+        if artifact_type == "path":
+            return payloads.path_preview(obj)
+        return payloads.text_preview(obj)
+
 
 class _CollectionPackager(DefaultPackager):
     """Containers: a JSON value as result, or a file restored exactly from a compact schema."""
@@ -100,6 +118,12 @@ class _CollectionPackager(DefaultPackager):
         scalars as the equal Python scalars, say.
         """
         return to_result(obj, key, self.result_of)
+
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """The container as JSON text, encoded only up to the first 4 KB."""
+        from satchel.payloads import json_preview
+
+        return {**json_preview(obj), "items": len(obj)}
 
     def pack_file(self, obj: Any, key: str, file_format: str = "json") -> tuple[Path, dict[str, Any]]:
         """Write a json, yaml, jsonl or txt file; the instructions hold what it cannot say."""
@@ -215,6 +239,10 @@ class _BinaryPackager(_CollectionPackager):
     """
 
     _JSONL_LAYOUT = "value"
+
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """Their size only: bytes are not text to show."""
+        return {"type": "bytes", "size": len(obj)}
 
     def _unknown_format(self, item: Artifact, path: str) -> Any:
         kind = self.hinted_class

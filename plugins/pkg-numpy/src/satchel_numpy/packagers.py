@@ -35,6 +35,12 @@ class NumpyArrayPackager(DefaultPackager):
     DEFAULT_PACKING_ARTIFACT_TYPE = "file"
     DEFAULT_UNPACKING_ARTIFACT_TYPE = "file"
 
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """Shape, dtype and, for numbers, min, max, mean, std and a 20-bar histogram."""
+        from satchel_numpy.previews import array_preview
+
+        return array_preview(obj)
+
     def pack_file(
         self, obj: Any, key: str, file_format: str = "npy", mmap_mode: str | None = None
     ) -> tuple[Any, dict[str, Any]]:
@@ -139,6 +145,12 @@ class NumpyMemmapPackager(DefaultPackager):
     DEFAULT_PACKING_ARTIFACT_TYPE = "file"
     DEFAULT_UNPACKING_ARTIFACT_TYPE = "file"
 
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """As for an ndarray (a large mapping is summarized from a strided sample)."""
+        from satchel_numpy.previews import array_preview
+
+        return array_preview(obj)
+
     def pack_file(self, obj: Any, key: str, mmap_mode: str = "r") -> tuple[Any, dict[str, Any]]:
         """Write the mapped data as npy (streamed from the mapping, never loaded whole)."""
         from satchel_numpy import dtypes, npy_format
@@ -233,6 +245,12 @@ class _ArrayCollectionPackager(DefaultPackager):
 
     def _named(self, obj: Any) -> list[tuple[str, Any]]:
         raise NotImplementedError
+
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """Each array's name (its npz member), shape and dtype."""
+        from satchel_numpy.previews import arrays_preview
+
+        return arrays_preview(self._named(obj))
 
     def _values(self, obj: Any) -> list[Any]:
         raise NotImplementedError

@@ -45,6 +45,12 @@ class _PandasPackager(DefaultPackager):
 
         return to_json_value(obj)
 
+    def preview(self, obj: Any, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """The schema, row count and first 10 rows (as text), whatever the format packed."""
+        from satchel_pandas.previews import table_preview
+
+        return table_preview(obj)
+
 
 class DataFramePackager(_PandasPackager):
     """`pandas.DataFrame`: `dataset` (default, parquet), `file`, `object`, `result`.

@@ -43,6 +43,13 @@ class PathPackager(DefaultPackager):
                 f"{type(error).__name__}: {error}; hint pathlib.Path instead"
             ) from error
 
+    def preview(self, obj: Path, key: str, artifact_type: str) -> dict[str, Any] | None:
+        """As `path`: a folder's file list (the first 200, and how many), or a file's size and,
+        for a text-like suffix, its first 4 KB; as `object`, the path itself."""
+        if artifact_type == "path":
+            return payloads.path_preview(obj)
+        return payloads.text_preview(str(obj))
+
     def _path_class(self, item: Any) -> type[Path]:
         """The hinted Path class, else the packed one when it is already imported, else Path."""
         hint = self.type_hint

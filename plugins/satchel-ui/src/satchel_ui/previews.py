@@ -1,6 +1,11 @@
 """Previews of artifacts, made from what is safe to read: nothing is ever unpickled.
 
-What a preview may read: the artifact's instructions (a pandas `dataset` records its schema and
+An artifact's own preview, recorded when it was packed (`artifact["preview"]`, made by its
+packager's `preview` hook while the object was in memory), is shown as it is: no payload is
+read at all. Only artifacts recorded without one (before previews existed, or by a packager
+without the hook) get a preview derived here, from their payload.
+
+What a derived preview may read: the artifact's instructions (a pandas `dataset` records its schema and
 first rows there when packed), an `.npy` header and its numbers (`allow_pickle=False`, and only
 when numpy is installed), the member list of a zip or tar archive (never extracted), Parquet
 through pyarrow (schema and first rows; pandas metadata is JSON), and text: JSON, YAML, CSV or
@@ -28,11 +33,19 @@ BINS = 20  # histogram bars
 
 def preview(artifact: dict[str, Any], path: str | None) -> dict[str, Any]:
     """A preview of one artifact: `{"type": table|array|json|text|files|none, ...}`."""
+    recorded = artifact.get("preview")
+    if isinstance(recorded, dict):
+        try:
+            shown = _from_recorded(recorded)
+        except Exception:  # a third-party packager's malformed preview: derive one instead
+            shown = None
+        if shown is not None:
+            return shown
     kind = artifact.get("kind")
     instructions = artifact.get("instructions") or {}
     if kind == "object":
         return _none("a pickle: never unpickled to draw a page")
-    if isinstance(instructions.get("preview"), dict):
+    if isinstance(instructions.get("preview"), dict):  # a pandas dataset recorded before previews
         return _table_from_instructions(instructions)
     if path is None:
         return _none("the payload is not in the store")
@@ -46,6 +59,70 @@ def preview(artifact: dict[str, Any], path: str | None) -> dict[str, Any]:
 
 def _none(reason: str) -> dict[str, Any]:
     return {"type": "none", "reason": reason}
+
+
+def _from_recorded(recorded: dict[str, Any]) -> dict[str, Any] | None:
+    """What the page draws from a pack-time preview (the types of docs/writing-a-packager.md);
+    None for a type it does not know (the payload is then read as before)."""
+    kind = recorded.get("type")
+    if kind == "table":
+        return {
+            "type": "table",
+            "rows_total": recorded.get("rows"),
+            "schema": [(str(c["name"]), str(c["dtype"])) for c in recorded.get("columns", [])],
+            "index": [(str(c["name"]), str(c["dtype"])) for c in recorded.get("index", [])],
+            "columns": [str(c["name"]) for c in recorded.get("columns", [])],
+            "rows": [[_cell(v) for v in row] for row in recorded.get("head", [])[:MAX_ROWS]],
+            "row_labels": [_cell(v) for v in recorded.get("row_labels", [])[:MAX_ROWS]],
+        }
+    if kind == "array":
+        shown: dict[str, Any] = {
+            "type": "array",
+            "shape": [int(n) for n in recorded["shape"]],
+            "dtype": str(recorded["dtype"]),
+            "stats": {str(k): v for k, v in (recorded.get("stats") or {}).items()},
+        }
+        notes = [str(recorded["note"])] if recorded.get("note") else []
+        if recorded.get("sampled"):
+            notes.append("statistics of a sample")
+        if recorded.get("nonfinite"):
+            notes.append(f"{int(recorded['nonfinite'])} NaN or infinite values left out")
+        if notes:
+            shown["note"] = "; ".join(notes)
+        histogram = recorded.get("histogram")
+        if isinstance(histogram, dict):
+            counts, edges = histogram["counts"], histogram["edges"]
+            shown["histogram"] = [
+                (float(edges[i]), float(edges[i + 1]), int(count))
+                for i, count in enumerate(counts[: BINS * 5])
+            ]
+        return shown
+    if kind == "arrays":
+        arrays = recorded.get("arrays", [])
+        return {
+            "type": "table",
+            "rows_total": None,
+            "schema": [],
+            "index": [],
+            "columns": ["array", "shape", "dtype"],
+            "rows": [[str(a["name"]), str(tuple(a["shape"])), str(a["dtype"])] for a in arrays[:MAX_FILES]],
+            "row_labels": [],
+        }
+    if kind in ("json", "text"):
+        return {"type": kind, "text": _cut(str(recorded["text"])), "format": "recorded when packed"}
+    if kind == "files":
+        files = [(str(f["path"]), int(f["size"])) for f in recorded.get("files", [])[:MAX_FILES]]
+        total = recorded.get("total")
+        return {"type": "files", "files": files, "more": isinstance(total, int) and total > len(files)}
+    if kind == "file":
+        if isinstance(recorded.get("text"), str):
+            return {"type": "text", "text": _cut(recorded["text"]), "format": "text"}
+        return _none(f"{recorded.get('name', 'a file')}: {int(recorded['size'])} bytes, not text")
+    if kind == "bytes":
+        return _none(f"{int(recorded['size'])} bytes of binary data")
+    if kind == "none":
+        return _none(str(recorded.get("reason") or "no preview"))
+    return None
 
 
 def _table_from_instructions(instructions: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ ARTIFACT = _object(
     ("versions", "a.versions"),
     ("created", _quoted("a.created")),
     ("trusted", "CASE WHEN a.trusted THEN 'true' ELSE 'false' END"),
+    ("preview", "COALESCE(a.preview, 'null')"),
 )
 
 #: The artifacts of each run (`run_id`, `artifacts`: a JSON object by key), to join as `x`.

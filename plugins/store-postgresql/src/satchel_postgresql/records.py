@@ -38,7 +38,7 @@ WORKFLOW_COLUMNS = (
 #: an artifact's own columns (its run's id and project come from the run, or are selected first)
 ARTIFACT_COLUMNS = (
     "key", "kind", "packager", "object_type", "instructions", "hash", "size", "versions", "created",
-    "trusted",
+    "trusted", "preview",
 )  # fmt: skip
 _RUNS = ", ".join(f"r.{column}" for column in RUN_COLUMNS)
 _ARTIFACTS = ", ".join(f"a.{column}" for column in ARTIFACT_COLUMNS)
@@ -349,7 +349,7 @@ _FINISH_RUN = (
     f"stored AS (INSERT INTO artifacts (run_id, project, run_seq, {', '.join(ARTIFACT_COLUMNS)}) "
     f"SELECT run.id, run.project, run.seq, a.* FROM run, unnest("
     "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], "
-    "%s::text[], %s::boolean[]) AS a "
+    "%s::text[], %s::boolean[], %s::text[]) AS a "
     "ON CONFLICT (run_id, key) DO UPDATE SET "
     + ", ".join(f"{column} = EXCLUDED.{column}" for column in ARTIFACT_COLUMNS)
     + ") SELECT count(*) FROM run"
@@ -410,7 +410,7 @@ def _artifact_values(a: Artifact) -> tuple[Any, ...]:
     """An artifact's values in the order of `ARTIFACT_COLUMNS`."""
     return (
         a.key, a.kind, a.packager, a.object_type, _json(a.instructions), a.hash, a.size,
-        _json(a.versions), a.created, bool(a.trusted),
+        _json(a.versions), a.created, bool(a.trusted), None if a.preview is None else _json(a.preview),
     )  # fmt: skip
 
 
@@ -497,8 +497,8 @@ def _workflow(row: tuple[Any, ...]) -> WorkflowRecord:
 
 
 def _artifact(run_id: str, project: str, row: tuple[Any, ...]) -> Artifact:
-    key, kind, packager, object_type, instructions, hash_, size, versions, created, trusted = row
-    instructions, versions = json.loads(f"[{instructions},{versions}]")
+    key, kind, packager, object_type, instructions, hash_, size, versions, created, trusted, preview = row
+    instructions, versions, preview = json.loads(f"[{instructions},{versions},{preview or 'null'}]")
     return Artifact(
         key=key,
         kind=kind,
@@ -511,4 +511,5 @@ def _artifact(run_id: str, project: str, row: tuple[Any, ...]) -> Artifact:
         versions=versions,
         created=created,
         trusted=bool(trusted),
+        preview=preview,
     )

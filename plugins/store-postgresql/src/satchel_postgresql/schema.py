@@ -18,7 +18,7 @@ import psycopg
 
 from satchel.backends import StoreVersionError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _VERSION_1 = """
 CREATE TABLE projects (
@@ -105,8 +105,14 @@ CREATE TABLE workflows (
 CREATE INDEX workflows_by_project ON workflows (project, seq);
 """
 
+#: Version 3: each artifact's preview, made when it was packed (JSON text; NULL: none, or an
+#: artifact recorded before previews existed).
+_VERSION_3 = """
+ALTER TABLE artifacts ADD COLUMN preview text;
+"""
+
 #: version -> the statements that bring a database of the version before it up to it
-_MIGRATIONS: dict[int, str] = {2: _VERSION_2}
+_MIGRATIONS: dict[int, str] = {2: _VERSION_2, 3: _VERSION_3}
 
 
 def version_of(connection: psycopg.Connection, schema: str) -> int:

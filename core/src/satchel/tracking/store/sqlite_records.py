@@ -41,7 +41,8 @@ _WORKFLOW_COLUMNS = (
     "process_started"
 )
 _ARTIFACT_COLUMNS = (
-    "run_id, key, project, kind, packager, object_type, instructions, hash, size, versions, created, trusted"
+    "run_id, key, project, kind, packager, object_type, instructions, hash, size, versions, created, "
+    "trusted, preview"
 )
 
 
@@ -404,11 +405,11 @@ def _insert_artifacts(
     project, seq = row
     connection.executemany(
         f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}, run_seq) "
-        f"VALUES ({', '.join('?' * 13)})",
+        f"VALUES ({', '.join('?' * 14)})",
         [
             (
                 run_id, a.key, project, a.kind, a.packager, a.object_type, _json(a.instructions),
-                a.hash, a.size, _json(a.versions), a.created, int(a.trusted), seq,
+                a.hash, a.size, _json(a.versions), a.created, int(a.trusted), _json_or_null(a.preview), seq,
             )
             for a in artifacts
         ],
@@ -486,6 +487,7 @@ _ARTIFACT_DOCUMENT = _text(
     ("versions", "a.versions"),
     ("created", "json_quote(a.created)"),
     ("trusted", "CASE WHEN a.trusted THEN 'true' ELSE 'false' END"),
+    ("preview", "COALESCE(a.preview, 'null')"),
 )
 #: One run of `r` as JSON: the keys of `run_document`, in its order.
 _RUN_DOCUMENT = _text(
@@ -582,7 +584,9 @@ def _workflow(row: sqlite3.Row) -> WorkflowRecord:
 
 
 def _artifact(row: sqlite3.Row) -> Artifact:
-    instructions, versions = json.loads(f"[{row['instructions']},{row['versions']}]")
+    instructions, versions, preview = json.loads(
+        f"[{row['instructions']},{row['versions']},{row['preview'] or 'null'}]"
+    )
     return Artifact(
         key=row["key"],
         kind=row["kind"],
@@ -595,4 +599,5 @@ def _artifact(row: sqlite3.Row) -> Artifact:
         versions=versions,
         created=row["created"],
         trusted=bool(row["trusted"]),
+        preview=preview,
     )

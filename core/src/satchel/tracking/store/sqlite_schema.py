@@ -10,7 +10,7 @@ import sqlite3
 
 from satchel.errors import SatchelError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _CREATE = """
 CREATE TABLE projects (
@@ -96,8 +96,14 @@ CREATE TABLE workflows (
 CREATE INDEX workflows_by_project ON workflows (project, seq);
 """
 
+#: Version 3: each artifact's preview, made when it was packed (JSON text; NULL: none, or an
+#: artifact recorded before previews existed).
+_VERSION_3 = """
+ALTER TABLE artifacts ADD COLUMN preview TEXT;
+"""
+
 #: version -> the statements that bring a store of the version before it up to it
-_MIGRATIONS: dict[int, str] = {2: _VERSION_2}
+_MIGRATIONS: dict[int, str] = {2: _VERSION_2, 3: _VERSION_3}
 
 
 class StoreVersionError(SatchelError):
