@@ -68,6 +68,47 @@ def page(browser, ui_server):
     tab.close()
 
 
+def _colours(png: Path) -> int:
+    """How many distinct RGB(A) pixel values a PNG screenshot has (a blank page has one or two)."""
+    import struct
+    import zlib
+
+    data, position, chunks = png.read_bytes(), 8, []
+    width = height = 0
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6), (depth, colour)  # what Chromium writes
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            chunks.append(body)
+        position += 12 + length
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):  # undo the PNG row filters
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
+        rows.append(bytes(line))
+        previous = line
+    return len({row[i : i + channels] for row in rows[::7] for i in range(0, stride, channels * 7)})
+
+
 def only_from(requests: list[str], *prefixes: str) -> list[str]:
     """The requests that went anywhere else."""
     return [url for url in requests if not url.startswith(prefixes)]
@@ -81,6 +122,7 @@ def test_the_runs_table_lists_the_runs(page, ui_server, ui_store):
     assert {"prepare", "train", "fail", ui_store.xss} <= set(names)  # the name shows as text
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "runs.png"), full_page=True)
+    assert _colours(DOCS / "runs.png") > 20  # a drawn page, not a blank one
     assert not only_from(page.requests, ui_server.url, "data:")
 
 
@@ -111,6 +153,7 @@ def test_the_workflow_graph_renders_its_steps(page, ui_server, ui_store):
         assert box is not None and box["width"] > 50 and box["height"] > 20
     assert page.locator("#graph path.edge").count() >= 5  # 3 artifacts made, 2 taken by train
     page.screenshot(path=str(DOCS / "workflow.png"), full_page=True)
+    assert _colours(DOCS / "workflow.png") > 20
     page.locator(f'#graph g.node.step[data-node="{ui_store.train}"]').click()
     page.wait_for_url(f"**/runs/{ui_store.train}")
 
