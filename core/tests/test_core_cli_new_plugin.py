@@ -104,3 +104,23 @@ def test_the_generated_plugin_is_lint_clean(tmp_path):
     command += ["--per-file-ignores", "tests/*:ANN", "--target-version", "py310", "."]
     checked = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_generated_packager_packs_a_file_with_its_preview(tmp_path, monkeypatch):
+    from fractions import Fraction
+
+    from satchel import PackagersManager
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["new-plugin", "satchel-points"]) == 0
+    monkeypatch.syspath_prepend(str(tmp_path / "satchel-points" / "src"))
+    manager = PackagersManager(installed=False)
+    manager.collect_packagers(["satchel_points.packagers.*"])
+    try:
+        artifact = manager.pack(Fraction(3, 7), "ratio:file")
+        assert artifact.preview == {"type": "text", "text": "3/7"}
+        assert manager.unpack(artifact, Fraction) == Fraction(3, 7)
+    finally:
+        manager.clear()
+        for name in [n for n in sys.modules if n.startswith("satchel_points")]:
+            del sys.modules[name]
