@@ -116,6 +116,17 @@ class SQLiteRecords(RecordStore):
         finally:
             connection.execute("COMMIT")
 
+    def _by_id(self, table: str, columns: str, row_id: str, what: str) -> list[sqlite3.Row]:
+        """The row of `table` with this id, or the only one whose id starts with it (ids are hex)."""
+        rows = self._read(f"SELECT {columns} FROM {table} WHERE id = ?", (row_id,))
+        if not rows and row_id and all(c in "0123456789abcdef" for c in row_id):
+            rows = self._read(
+                f"SELECT {columns} FROM {table} WHERE id >= ? AND id < ? LIMIT 2", (row_id, row_id + "g")
+            )
+            if len(rows) > 1:
+                raise SatchelError(f"{what} id {row_id!r} is ambiguous: give more of it")
+        return rows
+
     def close(self) -> None:
         """Close this thread's connection (not one inherited from the parent of a forked child)."""
         connection = getattr(self._local, "connection", None)
@@ -215,14 +226,7 @@ class SQLiteRecords(RecordStore):
             return self._get_run(run_id)
 
     def _get_run(self, run_id: str) -> RunRecord | None:
-        rows = self._read(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
-        if not rows and run_id and all(c in "0123456789abcdef" for c in run_id):
-            rows = self._read(
-                f"SELECT {_RUN_COLUMNS} FROM runs WHERE id >= ? AND id < ? LIMIT 2",
-                (run_id, run_id + "g"),
-            )
-            if len(rows) > 1:
-                raise SatchelError(f"run id {run_id!r} is ambiguous: give more of it")
+        rows = self._by_id("runs", _RUN_COLUMNS, run_id, "run")
         if not rows:
             return None
         artifacts = self._read(
@@ -312,14 +316,7 @@ class SQLiteRecords(RecordStore):
 
     def get_workflow(self, workflow_id: str) -> WorkflowRecord | None:
         """The workflow with this id, or the only one whose id starts with it."""
-        rows = self._read(f"SELECT {_WORKFLOW_COLUMNS} FROM workflows WHERE id = ?", (workflow_id,))
-        if not rows and workflow_id and all(c in "0123456789abcdef" for c in workflow_id):
-            rows = self._read(
-                f"SELECT {_WORKFLOW_COLUMNS} FROM workflows WHERE id >= ? AND id < ? LIMIT 2",
-                (workflow_id, workflow_id + "g"),
-            )
-            if len(rows) > 1:
-                raise SatchelError(f"workflow id {workflow_id!r} is ambiguous: give more of it")
+        rows = self._by_id("workflows", _WORKFLOW_COLUMNS, workflow_id, "workflow")
         return _workflow(rows[0]) if rows else None
 
     def list_workflows(self, project: str | None = None, name: str | None = None) -> list[WorkflowRecord]:
