@@ -19,17 +19,25 @@ def _packages_distributions() -> dict[str, list[str]]:
 
 
 @functools.cache
+def installed_version(distribution: str) -> str | None:
+    """The installed version of a distribution, or None when it is not installed."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+@functools.cache
 def distribution_of(module: str) -> tuple[str, str] | None:
     """`(distribution, version)` that installed `module`'s top-level package, or None."""
     top = module.partition(".")[0]
     if top in sys.stdlib_module_names or top == "builtins":
         return None
-    import importlib.metadata
-
     for name in _packages_distributions().get(top, []):
-        try:
-            return name, importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
+        version = installed_version(name)
+        if version is not None:
+            return name, version
     version = getattr(sys.modules.get(top), "__version__", None)
     return (top, str(version)) if isinstance(version, str) else None

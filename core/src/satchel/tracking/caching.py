@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from satchel.packaging.versions import installed_version
 from satchel.tracking.store.opening import Store
 from satchel.tracking.store.records import COMPLETED, RunQuery, RunRecord
 
@@ -97,7 +98,7 @@ def _stale_versions(run: RunRecord) -> list[dict[str, str]]:
     for name, recorded in sorted(run.versions.items()):
         if name in _NOT_DISTRIBUTIONS:
             continue
-        installed = _installed_version(name)
+        installed = installed_version(name)
         if installed != recorded:
             changed.append(f"{name} {recorded} -> {installed or 'not installed'}")
     return [_part("versions", "; ".join(changed))] if changed else []
@@ -109,21 +110,6 @@ def _missing_payloads(store: Store, run: RunRecord) -> list[dict[str, str]]:
     if not missing:
         return []
     return [_part("payloads", f"the payloads of {', '.join(missing)} are no longer stored")]
-
-
-_VERSIONS: dict[str, str | None] = {}
-
-
-def _installed_version(distribution: str) -> str | None:
-    """The installed version of a distribution (read once per process), None if not installed."""
-    if distribution not in _VERSIONS:
-        from importlib import metadata
-
-        try:
-            _VERSIONS[distribution] = metadata.version(distribution)
-        except metadata.PackageNotFoundError:
-            _VERSIONS[distribution] = None
-    return _VERSIONS[distribution]
 
 
 def _changed(was: dict[str, Any], now: dict[str, Any]) -> list[str]:
