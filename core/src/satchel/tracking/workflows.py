@@ -82,10 +82,11 @@ class Workflow:
 
     def step(self, name: str) -> Any:
         """The step called `name`; a `SatchelError` names the steps there are."""
-        for run in self.steps:
+        steps = self.steps
+        for run in steps:
             if run.name == name:
                 return run
-        names = ", ".join(run.name for run in self.steps) or "none yet"
+        names = ", ".join(run.name for run in steps) or "none yet"
         raise SatchelError(f"workflow {self.name} ({self.id}) has no step {name!r} (its steps: {names})")
 
     def to_dict(self) -> dict[str, Any]:
